@@ -1,0 +1,422 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: clawfleet.openclaw contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: openclaw_config
+short_description: Apply config fragments to openclaw.json with validation, backup and an atomic write
+version_added: 1.0.0
+description:
+  - Merges one or more fragments into OpenClaw's C(openclaw.json) the way C(openclaw config patch) does
+    (objects merge, scalars and arrays replace, C(null) deletes), except that lists of objects keyed by
+    C(id) (C(agents.list) on 2026.6) merge item by item. Keys no fragment names, including the user's
+    own channel accounts, plugins and C(meta), are kept as they are.
+  - Fragments are first translated for the host's OpenClaw version (keys that version no longer has are
+    dropped or renamed with a visible warning).
+  - Returns a per-path change list and a diff with secret values redacted.
+  - In check mode it stops there. Otherwise it validates the candidate file with the host's own
+    C(openclaw config validate), keeps a timestamped C(0600) backup of the live file, and replaces it
+    atomically (temporary file in the same folder, fsync, rename), mode C(0600).
+  - OpenClaw does not start when nothing changes.
+  - A file that is not strict JSON is never overwritten silently. Hand-written JSON5 is read through the
+    JSON5 parser that ships with OpenClaw and rewritten only when I(allow_json5_rewrite) is set (comments
+    are lost; a backup is kept). Files pulled in with C($include) are left alone and reported.
+  - OpenClaw restores its last known good config when a new file looks suspect (C(meta) or
+    C(gateway.mode) gone, or the file shrinking below half). The module keeps C(meta), adds it as the
+    host's version writes it when it creates the file, and warns before a write that shrinks the file
+    below half.
+author:
+  - clawfleet.openclaw contributors (@clawfleet)
+options:
+  path:
+    description: Path of C(openclaw.json).
+    type: path
+    required: true
+  fragments:
+    description:
+      - Config fragments to merge, in order. Each is a dict of the keys one role owns.
+      - Write them in the form of the newest OpenClaw; they are translated for the host's version.
+    type: list
+    elements: dict
+    required: true
+  version:
+    description: OpenClaw version the fragments are translated for. Read from the installed package when unset.
+    type: str
+  validate:
+    description: Validate the candidate with C(openclaw config validate) before replacing the live file.
+    type: bool
+    default: true
+  backup:
+    description: Keep a timestamped copy of the live file (mode C(0600)) before replacing it.
+    type: bool
+    default: true
+  backups_to_keep:
+    description: How many of this module's backups to keep next to the file (the oldest are removed).
+    type: int
+    default: 10
+  allow_json5_rewrite:
+    description:
+      - Allow rewriting a hand-written JSON5 file as plain JSON. Its comments and formatting are lost;
+        the original is kept as a backup.
+    type: bool
+    default: false
+  openclaw_bin:
+    description: Path of the C(openclaw) executable.
+    type: path
+  home:
+    description: Home folder of the user OpenClaw runs as (C(HOME) for the validation run).
+    type: path
+  timeout:
+    description: Seconds the validation may take.
+    type: int
+    default: 120
+attributes:
+  check_mode:
+    support: full
+    description: Computes the merge, the change list and the diff; writes nothing and starts no OpenClaw.
+  diff_mode:
+    support: full
+    description: Before and after of the whole file, secrets redacted.
+notes:
+  - Run it as the user OpenClaw runs as (C(become_user)), so the file keeps that owner.
+seealso:
+  - module: clawfleet.openclaw.openclaw_info
+'''
+
+EXAMPLES = r'''
+- name: Apply the Gateway fragment
+  clawfleet.openclaw.openclaw_config:
+    path: /home/openclaw/.openclaw/openclaw.json
+    home: /home/openclaw
+    fragments:
+      - gateway:
+          mode: local
+          bind: loopback
+          port: 18789
+          controlUi:
+            enabled: false
+  become: true
+  become_user: openclaw
+  register: applied
+
+- name: Show what changed (secrets redacted)
+  ansible.builtin.debug:
+    var: applied.changes
+'''
+
+RETURN = r'''
+path:
+  description: Path of the config file.
+  returned: always
+  type: str
+  sample: /home/openclaw/.openclaw/openclaw.json
+version:
+  description: OpenClaw version the fragments were translated for.
+  returned: always
+  type: str
+  sample: 2026.9.6
+changes:
+  description: One entry per changed path, values redacted.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{path: gateway.bind, action: change, before: lan, after: loopback}]
+content_changed:
+  description: Whether the settings changed (as opposed to only the file mode).
+  returned: always
+  type: bool
+  sample: true
+compat_warnings:
+  description: Keys dropped or translated for the host's version.
+  returned: always
+  type: list
+  elements: str
+  sample: ["gateway.controlUi.allowInsecureAuth dropped: OpenClaw 2026.9.6 no longer has it"]
+backup_file:
+  description: Path of the backup taken before the write.
+  returned: when a live file was replaced and I(backup) is set
+  type: str
+  sample: /home/openclaw/.openclaw/openclaw.json.20261125T154210.clawfleet.bak
+includes:
+  description: Paths in the file that pull in other files with C($include); those files are not changed.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+validated:
+  description: Whether the host's OpenClaw validated the written file.
+  returned: always
+  type: bool
+  sample: true
+gateway_port:
+  description: C(gateway.port) of the resulting config (18789 when unset), for the port check that follows.
+  returned: always
+  type: int
+  sample: 18789
+validation_warnings:
+  description: Non-fatal warnings from C(openclaw config validate).
+  returned: always
+  type: list
+  elements: dict
+  sample: []
+'''
+
+import datetime
+import glob
+import json
+import os
+import stat
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.clawfleet.openclaw.plugins.module_utils.cli import (
+    OpenClawCLI, OpenClawCLIError, package_root, parse_json_output)
+from ansible_collections.clawfleet.openclaw.plugins.module_utils.compat import translate
+from ansible_collections.clawfleet.openclaw.plugins.module_utils.config_core import (
+    ConfigParseError, changes, dumps, find_includes, get_path, load_strict, looks_like_json5, merge_all, redact)
+
+BACKUP_SUFFIX = '.clawfleet.bak'
+# OpenClaw treats a file that shrinks below half of a last good copy of this size as suspect.
+SHRINK_GUARD_BYTES = 512
+DEFAULT_GATEWAY_PORT = 18789
+
+JSON5_READER = (
+    "const {createRequire}=require('module');"
+    "const req=createRequire(process.argv[1]+'/package.json');"
+    "let text='';process.stdin.setEncoding('utf8');"
+    "process.stdin.on('data',d=>text+=d).on('end',()=>{"
+    "process.stdout.write(JSON.stringify(req('json5').parse(text)));});"
+)
+
+
+class ConfigFile(object):
+    """The live file as read: its text, its data, and how it was parsed."""
+
+    def __init__(self, path):
+        self.path = path
+        self.exists = os.path.exists(path)
+        self.text = ''
+        self.json5 = False
+        if self.exists:
+            st = os.lstat(path)
+            if stat.S_ISLNK(st.st_mode):
+                raise ConfigParseError('%s is a symlink; OpenClaw skips permission checks on linked configs. '
+                                       'Replace it with a regular file or point openclaw_config_path at the target.'
+                                       % path)
+            with open(path, 'rb') as handle:
+                self.text = handle.read().decode('utf-8')
+
+
+def read_json5(module, cli, text):
+    """Parse JSON5 with the parser bundled in the host's OpenClaw."""
+    root = package_root(cli.binary)
+    node = module.get_bin_path('node', opt_dirs=[os.path.dirname(os.path.realpath(cli.binary or ''))])
+    if not root or not node:
+        return None
+    rc, out, err = module.run_command([node, '-e', JSON5_READER, root], data=text, binary_data=False,
+                                      environ_update={'LC_ALL': 'C'}, check_rc=False)
+    if rc != 0:
+        return None
+    return parse_json_output(out)
+
+
+def load_live(module, cli, path, allow_json5):
+    """Return (ConfigFile, data); fail without touching anything when the file cannot be read."""
+    try:
+        live = ConfigFile(path)
+    except ConfigParseError as exc:
+        module.fail_json(msg=str(exc))
+    except (IOError, OSError) as exc:
+        module.fail_json(msg='cannot read %s: %s. Check that it belongs to the user this task runs as '
+                             '(openclaw_user).' % (path, exc))
+    try:
+        return live, load_strict(live.text)
+    except ConfigParseError as exc:
+        if not looks_like_json5(live.text):
+            module.fail_json(msg='%s is not valid JSON and was left untouched: %s. Fix it by hand '
+                                 '(or restore a backup), then run again.' % (path, exc))
+        data = read_json5(module, cli, live.text)
+        if not isinstance(data, dict):
+            module.fail_json(msg='%s is neither JSON nor JSON5 that OpenClaw can read; left untouched: %s'
+                                 % (path, exc))
+        live.json5 = True
+        return live, data
+
+
+def write_candidate(folder, text):
+    fd, candidate = tempfile.mkstemp(prefix='.openclaw.json.candidate.', dir=folder)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, text.encode('utf-8'))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return candidate
+
+
+def validate_candidate(module, cli, candidate, timeout):
+    try:
+        result = cli.run(['config', 'validate', '--json'], json_output=True, config_path=candidate,
+                         timeout=timeout, check=False)
+    except OpenClawCLIError as exc:
+        os.unlink(candidate)
+        module.fail_json(msg='validation did not finish; the live file was not changed. %s' % exc)
+    data = result.data if isinstance(result.data, dict) else {}
+    if result.rc != 0 or data.get('valid') is False:
+        os.unlink(candidate)
+        issues = data.get('issues') or [{'path': '', 'message': (result.stderr or result.stdout).strip()}]
+        listed = '; '.join('%s: %s' % (i.get('path', ''), i.get('message', '')) for i in issues)
+        module.fail_json(msg='OpenClaw %s rejected the new config, so the live file was not changed: %s'
+                             % (cli.version, listed), issues=issues)
+    return data.get('warnings') or []
+
+
+def take_backup(module, path, keep):
+    stamp = datetime.datetime.now().strftime('%Y%m%dT%H%M%S%f')
+    target = '%s.%s%s' % (path, stamp, BACKUP_SUFFIX)
+    with open(path, 'rb') as source:
+        content = source.read()
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, content)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    old = sorted(glob.glob('%s.*%s' % (glob.escape(path), BACKUP_SUFFIX)))
+    for stale in old[:-keep] if keep > 0 else []:
+        os.unlink(stale)
+    return target
+
+
+def replace_atomically(candidate, path):
+    os.rename(candidate, path)
+    folder_fd = os.open(os.path.dirname(path), os.O_RDONLY)
+    try:
+        os.fsync(folder_fd)
+    finally:
+        os.close(folder_fd)
+
+
+def meta_for(version):
+    """The ``meta`` block the host's OpenClaw writes when it creates a file."""
+    meta = {'lastTouchedVersion': version}
+    if version and version.startswith('2026.6.'):
+        meta['lastTouchedAt'] = datetime.datetime.utcnow().strftime('%Y-%m-%dT%H:%M:%S.000Z')
+    return meta
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type='path', required=True),
+            fragments=dict(type='list', elements='dict', required=True),
+            version=dict(type='str'),
+            validate=dict(type='bool', default=True),
+            backup=dict(type='bool', default=True),
+            backups_to_keep=dict(type='int', default=10),
+            allow_json5_rewrite=dict(type='bool', default=False),
+            openclaw_bin=dict(type='path'),
+            home=dict(type='path'),
+            timeout=dict(type='int', default=120),
+        ),
+        supports_check_mode=True,
+    )
+    path = module.params['path']
+    cli = OpenClawCLI(module, binary=module.params['openclaw_bin'], home=module.params['home'],
+                      timeout=module.params['timeout'])
+    version = module.params['version'] or cli.version
+    if module.params['validate'] and not module.check_mode and not cli.binary:
+        cli.require_binary()
+
+    live, before = load_live(module, cli, path, module.params['allow_json5_rewrite'])
+
+    fragments, compat_warnings = [], []
+    for fragment in module.params['fragments']:
+        try:
+            translated, warnings = translate(fragment, version)
+        except ValueError as exc:
+            module.fail_json(msg=str(exc))
+        fragments.append(translated)
+        compat_warnings.extend(warnings)
+    for warning in compat_warnings:
+        module.warn(warning)
+
+    after = merge_all(before, fragments)
+    if not live.exists and 'meta' not in after and version:
+        after['meta'] = meta_for(version)
+    content_changed = after != before
+    change_list = changes(before, after)
+    includes = find_includes(before)
+    if includes:
+        module.warn('%s pulls in other files with $include at %s; those files are not changed, and keys set '
+                    'there are not managed by this run.' % (path, ', '.join(includes)))
+
+    result = dict(changed=content_changed, path=path, version=version, changes=change_list,
+                  content_changed=content_changed, compat_warnings=compat_warnings, includes=includes,
+                  validated=False, validation_warnings=[],
+                  gateway_port=get_path(after, 'gateway.port') or DEFAULT_GATEWAY_PORT)
+    if module._diff:
+        result['diff'] = dict(before_header=path, after_header=path,
+                              before=dumps(redact(before)) if live.exists else '',
+                              after=dumps(redact(after)))
+
+    if content_changed and live.json5 and not module.params['allow_json5_rewrite']:
+        module.fail_json(msg='%s is hand-written JSON5 (comments or trailing commas) and %d setting(s) differ; '
+                             'it was not rewritten. Apply the changes by hand, or set '
+                             'openclaw_config_allow_json5_rewrite: true to let it be rewritten as JSON '
+                             '(comments are lost, a backup is kept).' % (path, len(change_list)),
+                         changes=change_list)
+    if content_changed and live.json5:
+        module.warn('%s was JSON5; it is rewritten as plain JSON and its comments are lost (backup kept).' % path)
+
+    new_text = dumps(after)
+    if content_changed and len(live.text) >= SHRINK_GUARD_BYTES and len(new_text) * 2 < len(live.text):
+        module.warn('the new %s is less than half the size of the old one (%d -> %d bytes); OpenClaw may treat '
+                    'it as suspect and restore its last good copy. Check the change list.'
+                    % (path, len(live.text), len(new_text)))
+
+    if module.check_mode or not content_changed:
+        if live.exists and not module.check_mode:
+            file_args = module.load_file_common_arguments(dict(path=path, mode='0600'))
+            result['changed'] = module.set_fs_attributes_if_different(file_args, result['changed'])
+        elif live.exists and stat.S_IMODE(os.stat(path).st_mode) != 0o600:
+            result['changed'] = True
+        module.exit_json(**result)
+
+    folder = os.path.dirname(path)
+    if not os.path.isdir(folder):
+        os.makedirs(folder, 0o700)
+    candidate = write_candidate(folder, new_text)
+    if module.params['validate']:
+        result['validation_warnings'] = validate_candidate(module, cli, candidate, module.params['timeout'])
+        result['validated'] = True
+        with open(candidate, 'rb') as handle:
+            if handle.read().decode('utf-8') != new_text:
+                os.unlink(candidate)
+                module.fail_json(msg='the candidate file changed while OpenClaw validated it; the live file '
+                                     'was not changed. Report this with your OpenClaw version (%s).' % version)
+    if live.exists and module.params['backup']:
+        result['backup_file'] = take_backup(module, path, module.params['backups_to_keep'])
+    try:
+        replace_atomically(candidate, path)
+    except OSError as exc:
+        os.unlink(candidate)
+        module.fail_json(msg='could not replace %s: %s' % (path, exc))
+
+    # Read back what landed, as a last check that the file says what was planned.
+    with open(path, 'rb') as handle:
+        landed = json.loads(handle.read().decode('utf-8'))
+    if landed != after:
+        module.fail_json(msg='%s does not hold the planned settings after the write; restore %s'
+                             % (path, result.get('backup_file', 'the backup')), **result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,63 @@
+# Shared settings and helpers for the project's scripts (sourced, not run).
+# shellcheck shell=bash
+
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export REPO_ROOT
+
+# Everything downloaded or built is cached outside the clone, keyed by version,
+# so a second run on the same machine (or a fresh clone) reuses it.
+CLAWFLEET_CACHE=${CLAWFLEET_CACHE:-/var/cache/clawfleet}
+export CLAWFLEET_CACHE
+
+NODE_VERSION=${NODE_VERSION:-24.21.0}
+NPM_VERSION=${NPM_VERSION:-11.21.2}
+OPENCLAW_VERSIONS=${OPENCLAW_VERSIONS:-"2026.9.6 2026.6.5"}
+BASE_IMAGE=${BASE_IMAGE:-clawfleet/debian-base:bookworm-2}
+
+venv_dir() {
+  local key
+  key=$(cat "$REPO_ROOT/requirements.txt" | sha256sum | cut -c1-12)
+  echo "$CLAWFLEET_CACHE/venv-$key"
+}
+
+# Test image tag: OpenClaw version plus a hash of everything that goes into the image.
+test_image_tag() {
+  local version=$1 key
+  key=$( (cat "$REPO_ROOT"/tests/image/*; echo "$NODE_VERSION $NPM_VERSION $BASE_IMAGE") | sha256sum | cut -c1-10)
+  echo "clawfleet/openclaw-test:$version-$key"
+}
+
+log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+# Stage timing: `stage NAME command...` runs a command and records its wall time.
+# Under `set -e` a failing stage stops the script (the EXIT trap names it);
+# without it the exit code is returned so the caller can go on and report.
+STAGE_REPORT=${STAGE_REPORT:-}
+CURRENT_STAGE=
+stage() {
+  local name=$1 start rc=0
+  shift
+  start=$(date +%s)
+  CURRENT_STAGE=$name
+  log "== stage: $name"
+  if [[ $- == *e* ]]; then
+    "$@"
+  else
+    "$@"
+    rc=$?
+  fi
+  local took=$(( $(date +%s) - start ))
+  log "== stage: $name finished in ${took}s (rc=$rc)"
+  if [ -n "$STAGE_REPORT" ]; then
+    printf '%-28s %6ss  rc=%s\n' "$name" "$took" "$rc" >>"$STAGE_REPORT"
+  fi
+  CURRENT_STAGE=
+  return $rc
+}
+
+report_failed_stage() {
+  local rc=$?
+  if [ $rc -ne 0 ] && [ -n "$CURRENT_STAGE" ]; then
+    log "== stage: $CURRENT_STAGE FAILED (rc=$rc)"
+  fi
+}
