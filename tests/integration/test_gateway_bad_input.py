@@ -1,0 +1,93 @@
+"""Bad inventory values are refused before the host is touched.
+
+Each case runs the real ``ansible-playbook`` with the gateway role against this
+machine, with a throwaway state folder holding an unsafe openclaw.json. The run
+must fail, name the variable, and leave every byte of the folder as it was.
+"""
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PLAYBOOK = os.path.join(REPO, 'tests', 'integration', 'playbooks', 'gateway_local.yml')
+UNSAFE = {
+    'meta': {'lastTouchedVersion': '2026.9.6'},
+    'gateway': {'mode': 'local', 'port': 18789, 'bind': 'lan', 'auth': {'mode': 'none'}},
+    'channels': {'telegram': {'enabled': False, 'dmPolicy': 'allowlist', 'allowFrom': ['123456789']}},
+}
+
+CASES = {
+    'port-not-a-number': ({'openclaw_gateway_port': 'abc'}, 'openclaw_gateway_port'),
+    'port-a-list': ({'openclaw_gateway_port': [18789]}, 'openclaw_gateway_port'),
+    'port-out-of-range': ({'openclaw_gateway_port': 70000}, 'openclaw_gateway_port'),
+    'port-privileged': ({'openclaw_gateway_port': 80}, 'openclaw_gateway_port'),
+    'unknown-bind-mode': ({'openclaw_gateway_bind': '0.0.0.0'}, 'openclaw_gateway_bind'),
+    'unknown-auth-mode': ({'openclaw_gateway_auth_mode': 'oauth'}, 'openclaw_gateway_auth_mode'),
+    'short-token': ({'openclaw_gateway_token': 'too-short-token'}, 'openclaw_gateway_token'),
+    'lan-bind-without-auth': ({'openclaw_gateway_bind': 'lan', 'openclaw_gateway_auth_mode': 'none',
+                               'openclaw_gateway_bind_exposure_acknowledged': True}, 'openclaw_gateway_auth_mode'),
+    'lan-bind-not-acknowledged': ({'openclaw_gateway_bind': 'lan'}, 'openclaw_gateway_bind_exposure_acknowledged'),
+    'origin-without-scheme': ({'openclaw_gateway_tailscale_hostname': 'laptop.tail1234.ts.net',
+                               'openclaw_gateway_control_ui_allowed_origins': ['laptop.tail1234.ts.net']},
+                              'openclaw_gateway_control_ui_allowed_origins'),
+    'wildcard-origin': ({'openclaw_gateway_tailscale_hostname': 'laptop.tail1234.ts.net',
+                         'openclaw_gateway_control_ui_allowed_origins': ['*']},
+                        'openclaw_gateway_control_ui_allowed_origins'),
+    'tailscale-name-without-serve': ({'openclaw_gateway_tailscale_hostname': 'laptop.tail1234.ts.net',
+                                      'openclaw_gateway_tailscale_mode': 'off'}, 'openclaw_gateway_tailscale_mode'),
+    'serve-without-tailscale-name': ({'openclaw_gateway_tailscale_mode': 'serve'},
+                                     'openclaw_gateway_tailscale_hostname'),
+    'funnel-mode': ({'openclaw_gateway_tailscale_mode': 'funnel'}, 'openclaw_gateway_tailscale_mode'),
+    'insecure-auth-without-tailscale': ({'openclaw_gateway_control_ui_allow_insecure_auth': True},
+                                        'openclaw_gateway_control_ui_allow_insecure_auth'),
+}
+
+
+def snapshot(root):
+    """Every path under root with its mode and content hash."""
+    seen = {}
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = os.path.join(folder, name)
+            st = os.lstat(path)
+            digest = None
+            if os.path.isfile(path):
+                with open(path, 'rb') as handle:
+                    digest = hashlib.sha256(handle.read()).hexdigest()
+            seen[os.path.relpath(path, root)] = (st.st_mode, st.st_mtime_ns, digest)
+    return seen
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('case', sorted(CASES))
+def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
+    extra, variable = CASES[case]
+    home = tmp_path / 'home'
+    state = home / '.openclaw'
+    state.mkdir(parents=True)
+    os.chmod(state, 0o755)
+    config = state / 'openclaw.json'
+    config.write_text(json.dumps(UNSAFE, indent=2) + '\n')
+    os.chmod(config, 0o644)
+    before = snapshot(str(home))
+
+    user = os.environ.get('USER') or 'root'
+    extra_vars = dict(openclaw_user=user, openclaw_home=str(home), openclaw_become=False,
+                      ansible_python_interpreter=sys.executable, **extra)
+    env = dict(os.environ,
+               ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, '.pytest_collections'),
+               ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='0',
+               ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
+    binary = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+    run = subprocess.run([binary, '-i', 'localhost,', PLAYBOOK, '-e', json.dumps(extra_vars)],
+                         capture_output=True, text=True, env=env, timeout=300)
+    output = run.stdout + run.stderr
+    assert run.returncode != 0, output
+    assert variable in output, output
+    assert 'Read the host' not in output, 'the role reached the host before refusing:\n' + output
+    assert snapshot(str(home)) == before
+    assert 'too-short-token' not in output, 'a secret was printed'
