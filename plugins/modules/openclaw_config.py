@@ -340,10 +340,10 @@ def main():
     for fragment in module.params['fragments']:
         try:
             translated, warnings = translate(fragment, version)
-        except ValueError as exc:
-            module.fail_json(msg=str(exc))
+        except (TypeError, ValueError) as exc:
+            module.fail_json(msg='cannot translate a fragment for OpenClaw %s: %s' % (version, exc))
         fragments.append(translated)
-        compat_warnings.extend(warnings)
+        compat_warnings.extend(w for w in warnings if w not in compat_warnings)
     for warning in compat_warnings:
         module.warn(warning)
 

@@ -149,11 +149,12 @@ def main():
             owner=dict(type='str'),
             group=dict(type='str'),
         ),
-        mutually_exclusive=[('value', 'regenerate')],
         supports_check_mode=True,
     )
     path = module.params['path']
     value = module.params['value']
+    if value is not None and module.params['regenerate']:
+        module.fail_json(msg='value and regenerate=true exclude each other: give the new secret, or let one be generated')
     if not os.path.isabs(path):
         module.fail_json(msg='path must be absolute, got %s' % path)
     if value is not None and len(value.strip()) < module.params['min_length']:
@@ -190,8 +191,8 @@ def main():
             write_atomically(module, path, new)
         if os.path.islink(path) or not stat.S_ISREG(os.lstat(path).st_mode):
             module.fail_json(msg='%s must be a regular file, not a link: OpenClaw refuses linked secret files' % path)
-        file_args = dict(path=path, mode='0600', owner=module.params['owner'], group=module.params['group'],
-                         seuser=None, serole=None, setype=None, selevel=None, attributes=None)
+        file_args = module.load_file_common_arguments(
+            dict(path=path, mode='0600', owner=module.params['owner'], group=module.params['group']))
         result['changed'] = module.set_fs_attributes_if_different(file_args, result['changed'])
         result['fingerprint'] = fingerprint(new)
     elif current is not None and action == 'unchanged':

@@ -1,0 +1,255 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: clawfleet.openclaw contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: listen_check
+short_description: Fail when a TCP port listens anywhere but loopback
+version_added: 1.0.0
+description:
+  - Reads the kernel's socket tables (C(/proc/net/tcp) and C(/proc/net/tcp6)) and lists the
+    sockets listening on O(port), with their address and whether it is a loopback address
+    (C(127.0.0.0/8), C(::1), C(::ffff:127.x.y.z)).
+  - Fails, naming the port and every offending address, when something listens on a wildcard
+    (C(0.0.0.0), C(::)) or a LAN address that is not in O(allowed_addresses). The OpenClaw
+    Gateway must only be reachable from its own host; the fix is to set C(openclaw_gateway_bind) to V(loopback).
+  - Can wait for a service to open its port (O(wait_timeout)) and can require the port to be
+    open or free (O(expect)).
+  - Never changes anything. Linux only (needs C(/proc)).
+author:
+  - clawfleet.openclaw contributors (@clawfleet)
+options:
+  port:
+    description: TCP port to check.
+    type: int
+    required: true
+  allowed_addresses:
+    description:
+      - Non-loopback addresses that may listen on O(port) without failing the check.
+      - An IPv4 address also allows its IPv4-mapped IPv6 form (C(::ffff:a.b.c.d)).
+      - Listing C(0.0.0.0) or C(::) accepts a wildcard bind; only do this behind a firewall you trust.
+    type: list
+    elements: str
+    default: []
+  wait_timeout:
+    description:
+      - Seconds to wait for something to listen on O(port) (with O(expect=absent), for the port to
+        be free). C(0) checks once and does not wait.
+      - When it is greater than C(0) and nothing listens by then, the module fails saying so and
+        pointing at the service's logs.
+    type: int
+    default: 0
+  expect:
+    description:
+      - V(listening) fails when nothing listens on O(port); V(absent) fails when anything does
+        (loopback included); V(any) accepts both and only checks where it listens.
+    type: str
+    choices: [listening, absent, any]
+    default: any
+attributes:
+  check_mode:
+    support: full
+    description: Read-only; runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Reports only; there is nothing to diff.
+notes:
+  - Sockets are read from the network namespace the module runs in. A service in another
+    container or namespace is not seen.
+seealso:
+  - module: clawfleet.openclaw.openclaw_info
+'''
+
+EXAMPLES = r'''
+- name: The Gateway listens on loopback only
+  clawfleet.openclaw.listen_check:
+    port: 18789
+
+- name: Wait up to 30 s for the Gateway after a restart, then check where it listens
+  clawfleet.openclaw.listen_check:
+    port: "{{ openclaw_gateway_port }}"
+    wait_timeout: 30
+    expect: listening
+
+- name: A host whose Gateway is meant to serve one LAN address
+  clawfleet.openclaw.listen_check:
+    port: 18789
+    allowed_addresses:
+      - 192.168.10.5
+
+- name: Nothing may listen on the old port any more
+  clawfleet.openclaw.listen_check:
+    port: 18790
+    expect: absent
+  register: old_port
+'''
+
+RETURN = r'''
+port:
+  description: The port that was checked.
+  returned: always
+  type: int
+  sample: 18789
+listeners:
+  description: Listening sockets on the port, one per address and family.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    address:
+      description: Local address (IPv4-mapped IPv6 addresses as C(::ffff:a.b.c.d)).
+      type: str
+    family:
+      description: V(ipv4) or V(ipv6).
+      type: str
+    port:
+      description: The port.
+      type: int
+    loopback:
+      description: Whether the address is a loopback address.
+      type: bool
+  sample:
+    - {address: 127.0.0.1, family: ipv4, port: 18789, loopback: true}
+    - {address: '::1', family: ipv6, port: 18789, loopback: true}
+listening:
+  description: Whether anything listens on the port.
+  returned: always
+  type: bool
+  sample: true
+loopback_only:
+  description: Whether every listener is on a loopback address (also true when nothing listens; see RV(listening)).
+  returned: always
+  type: bool
+  sample: true
+non_loopback:
+  description: Addresses listening on the port that are not loopback, including allowed ones.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+'''
+
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.clawfleet.openclaw.plugins.module_utils import listen
+
+POLL_INTERVAL = 1.0
+
+
+def current_listeners(module, port):
+    try:
+        return listen.listeners(port)
+    except (IOError, OSError) as exc:
+        module.fail_json(
+            msg='Cannot read the kernel socket table /proc/net/tcp (%s). listen_check needs Linux '
+                'with /proc mounted.' % exc, changed=False)
+
+
+def allowed_forms(addresses):
+    forms = set()
+    for address in addresses or []:
+        forms.update(listen.address_forms(address))
+    return forms
+
+
+def offending_listeners(found, allowed):
+    offending = []
+    for item in found:
+        if item['loopback']:
+            continue
+        if any(form in allowed for form in listen.address_forms(item['address'])):
+            continue
+        offending.append(item)
+    return offending
+
+
+def describe(item):
+    kind = 'wildcard, every interface' if listen.is_wildcard(item['address']) else 'not loopback'
+    return '%s (%s, %s)' % (item['address'], item['family'], kind)
+
+
+def exposure_message(port, offending):
+    return (
+        'EXPOSED: port %d listens beyond loopback on %s. Anyone who can reach this host on those '
+        'addresses can reach the service. Fix: set openclaw_gateway_bind: loopback (the Gateway '
+        'then binds 127.0.0.1 and ::1 only) or otherwise bind the service to 127.0.0.1, restart it '
+        'and run this check again; if the exposure is intended, list the address in '
+        'allowed_addresses.' % (port, ', '.join(describe(item) for item in offending)))
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            port=dict(type='int', required=True),
+            allowed_addresses=dict(type='list', elements='str', default=[]),
+            wait_timeout=dict(type='int', default=0),
+            expect=dict(type='str', choices=['listening', 'absent', 'any'], default='any'),
+        ),
+        supports_check_mode=True,
+    )
+    port = module.params['port']
+    wait_timeout = module.params['wait_timeout']
+    expect = module.params['expect']
+    if not 0 < port < 65536:
+        module.fail_json(msg='port must be between 1 and 65535, got %d.' % port, changed=False)
+    if wait_timeout < 0:
+        module.fail_json(msg='wait_timeout must be 0 or more seconds, got %d.' % wait_timeout, changed=False)
+
+    def waiting_done(found):
+        return not found if expect == 'absent' else bool(found)
+
+    found = current_listeners(module, port)
+    if wait_timeout > 0 and not waiting_done(found):
+        deadline = time.time() + wait_timeout
+        while True:
+            remaining = deadline - time.time()
+            if remaining <= 0:
+                break
+            time.sleep(min(POLL_INTERVAL, remaining))
+            found = current_listeners(module, port)
+            if waiting_done(found):
+                break
+
+    offending = offending_listeners(found, allowed_forms(module.params['allowed_addresses']))
+    non_loopback = [item['address'] for item in found if not item['loopback']]
+    result = dict(
+        changed=False,
+        port=port,
+        listeners=found,
+        listening=bool(found),
+        loopback_only=not non_loopback,
+        non_loopback=non_loopback,
+    )
+
+    problems = []
+    if offending:
+        problems.append(exposure_message(port, offending))
+    if not found and (wait_timeout > 0 and expect != 'absent'):
+        problems.append(
+            'Nothing listens on port %d after waiting %d s. The service did not start or listens on '
+            'another port: check its logs (for the Gateway: journalctl -u openclaw-gateway, or '
+            'openclaw logs) and its port setting.' % (port, wait_timeout))
+    elif not found and expect == 'listening':
+        problems.append(
+            'Nothing listens on port %d (expect=listening). Check that the service is running and '
+            'its logs (for the Gateway: journalctl -u openclaw-gateway).' % port)
+    if found and expect == 'absent':
+        problems.append(
+            'Port %d is expected to be free but %s listens on it%s.' % (
+                port, ', '.join(item['address'] for item in found),
+                ' after waiting %d s' % wait_timeout if wait_timeout > 0 else ''))
+
+    if problems:
+        module.fail_json(msg=' '.join(problems), **result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
