@@ -132,6 +132,12 @@ ensure_test_images() {
       --build-arg "OPENCLAW_VERSION=$version" -t "$tag" "$ctx" >/dev/null
     rm -rf "$ctx"
   done
+  # Drop test images of earlier image definitions; each is about 1 GB.
+  local current stale
+  current=$(for version in $OPENCLAW_VERSIONS; do test_image_tag "$version"; done)
+  for stale in $(docker images --format '{{.Repository}}:{{.Tag}}' clawfleet/openclaw-test); do
+    grep -qxF "$stale" <<<"$current" || docker rmi "$stale" >/dev/null 2>&1 || true
+  done
 }
 
 main() {

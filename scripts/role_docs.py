@@ -6,6 +6,7 @@ written by hand. `--check` exits 1 when a README is out of date (the tests run i
 """
 import argparse
 import os
+import re
 import sys
 
 import yaml
@@ -18,7 +19,8 @@ END = '<!-- END VARIABLES -->'
 def cell(text):
     if isinstance(text, list):
         text = ' '.join(str(t) for t in text)
-    return str(text).replace('|', '\\|').replace('\n', ' ').strip()
+    text = re.sub(r'\b[CIMOV]\(([^)]*)\)', r'`\1`', str(text))
+    return text.replace('|', '\\|').replace('\n', ' ').strip()
 
 
 def default_of(spec):

@@ -93,7 +93,9 @@ options:
       - A systemd-style C(KEY=VALUE) file, usually the Gateway service's C(EnvironmentFile). Its
         variables are put in the CLI's environment so SecretRefs resolve as they do for the service
         (without them the audit reports, for example, C(gateway.http.no_auth)).
-      - Its values are never returned or logged.
+      - The module never returns or logs these values. Values of variables named like secrets
+        (C(TOKEN), C(SECRET), C(PASSWORD), C(API_KEY), ...) and any value of 16 characters or more
+        are also masked wherever OpenClaw's own output would repeat them.
     type: path
 attributes:
   check_mode:
@@ -290,10 +292,12 @@ from ansible_collections.clawfleet.openclaw.plugins.module_utils.cli import (
 
 DEFAULT_TIMEOUT = 180
 _ENV_KEY = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
-
-
-class EnvironmentFileError(Exception):
-    pass
+# Names of variables whose values are masked whatever their length; any value
+# of LONG_VALUE characters or more is masked too (tokens, keys). Short plain
+# settings such as OPENCLAW_SERVICE_KIND=gateway are not, or every finding id
+# holding that word would be masked.
+_SECRET_NAME = re.compile(r'TOKEN|SECRET|PASSW|API_?KEY|PRIVATE|CREDENTIAL|AUTH|COOKIE|SESSION', re.I)
+LONG_VALUE = 16
 
 
 def _unquote(value):
@@ -350,8 +354,8 @@ def load_environment_file(module, path):
         module.fail_json(msg='Cannot read environment_file %s: %s' % (path, exc.strerror or exc),
                          changed=False)
     variables, bad = parse_environment_file(text)
-    for value in variables.values():
-        if value:
+    for name, value in variables.items():
+        if len(value) >= LONG_VALUE or (len(value) >= 4 and _SECRET_NAME.search(name)):
             module.no_log_values.add(value)
     if bad:
         module.warn('environment_file %s: line(s) %s are not KEY=VALUE assignments and were ignored.'
@@ -392,6 +396,11 @@ def doctor_floor(version):
 
 def tail(text, lines=8):
     return ' | '.join(line for line in (text or '').strip().splitlines()[-lines:] if line.strip())
+
+
+def exit_failure(run):
+    return '`%s` failed with exit code %d: %s' % (
+        ' '.join(run.cmd), run.rc, tail(run.stderr or run.stdout) or 'no output')
 
 
 def gate_message(kind, version, fail_on, failing):
@@ -509,12 +518,9 @@ def main():
                         '(openclaw config validate shows the same list) and run the audit again.'
                         % (config_path, listed),
                     issues=issues, **result)
-            module.fail_json(msg='`%s` failed with exit code 1: %s' % (' '.join(run.cmd), tail(run.stderr or run.stdout)
-                                                                    or 'no output'), **result)
+            module.fail_json(msg=exit_failure(run), **result)
         if run.rc != 0:
-            module.fail_json(msg='`%s` failed with exit code %d: %s'
-                             % (' '.join(run.cmd), run.rc, tail(run.stderr or run.stdout) or 'no output'),
-                             **result)
+            module.fail_json(msg=exit_failure(run), **result)
         try:
             report = audit.normalize_security(data if data is not None else run.stdout)
         except audit.AuditFormatError as exc:
@@ -535,9 +541,7 @@ def main():
                              % (' '.join(run.cmd), reason or tail(run.stderr or run.stdout) or 'no output'),
                              **result)
         if run.rc not in (0, 1):
-            module.fail_json(msg='`%s` failed with exit code %d: %s'
-                             % (' '.join(run.cmd), run.rc, tail(run.stderr or run.stdout) or 'no output'),
-                             **result)
+            module.fail_json(msg=exit_failure(run), **result)
         try:
             report = audit.normalize_doctor(data if data is not None else run.stdout)
         except audit.AuditFormatError as exc:

@@ -13,9 +13,9 @@ module: openclaw_secret
 short_description: Keep one secret in a private single-value file for an OpenClaw SecretRef
 version_added: 1.0.0
 description:
-  - Ensures that a file holds exactly one secret value (a Gateway token, a provider key, a bot token),
+  - "Ensures that a file holds exactly one secret value (a Gateway token, a provider key, a bot token),
     mode C(0600), so that C(openclaw.json) can point at it with a C(file) SecretRef
-    (C(secrets.providers.<alias>) with C(mode: singleValue)) instead of holding the secret itself.
+    (C(secrets.providers.<alias>) with C(mode: singleValue)) instead of holding the secret itself."
   - When no I(value) is given, an existing file is kept as it is, and a missing one gets a new random
     value of I(length) hexadecimal characters, so a host keeps its own secret across runs.
   - The value is never returned, logged or shown in a diff; the diff says only whether it changes.

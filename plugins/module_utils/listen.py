@@ -1,0 +1,220 @@
+# -*- coding: utf-8 -*-
+# Copyright: clawfleet.openclaw contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Who listens on a TCP port, read from the kernel's socket tables.
+
+``/proc/net/tcp`` and ``/proc/net/tcp6`` list every TCP socket of the host's
+network namespace. A line looks like::
+
+   0: 0100007F:4965 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000 0 12345 ...
+
+The local address is the raw in-memory value of the address, printed as
+32-bit words in host byte order (so on little-endian machines
+``0100007F`` is 127.0.0.1); IPv6 addresses are four such words. The port is
+plain big-endian hex. State ``0A`` is LISTEN.
+
+The functions take the table text so that they can be tested with recorded
+tables; :func:`listeners` reads the live files when no text is given.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import struct
+import sys
+
+TCP_LISTEN = '0A'
+
+PROC_TABLES = (
+    ('ipv4', '/proc/net/tcp'),
+    ('ipv6', '/proc/net/tcp6'),
+)
+
+_IPV4_LOOPBACK = ipaddress.ip_network(u'127.0.0.0/8')
+
+
+def _to_text(value):
+    if isinstance(value, bytes):
+        return value.decode('ascii', 'replace')
+    return u'%s' % (value,)
+
+
+def _format_ipv6(addr):
+    """Text form of an IPv6 address; IPv4-mapped ones as ``::ffff:a.b.c.d``."""
+    mapped = addr.ipv4_mapped
+    if mapped is not None:
+        return u'::ffff:%s' % mapped
+    return addr.compressed
+
+
+def decode_address(hex_address, family, byteorder='little'):
+    """Decode the hex address of a socket table into its text form.
+
+    ``byteorder`` is the byte order of the host that wrote the table.
+    """
+    word = '<I' if byteorder == 'little' else '>I'
+    hex_address = hex_address.strip()
+    if family == 'ipv4':
+        if len(hex_address) != 8:
+            raise ValueError('not an IPv4 table address: %r' % hex_address)
+        packed = struct.pack(word, int(hex_address, 16))
+        return u'%s' % ipaddress.IPv4Address(packed)
+    if family == 'ipv6':
+        if len(hex_address) != 32:
+            raise ValueError('not an IPv6 table address: %r' % hex_address)
+        packed = b''.join(struct.pack(word, int(hex_address[i:i + 8], 16)) for i in range(0, 32, 8))
+        return _format_ipv6(ipaddress.IPv6Address(packed))
+    raise ValueError('unknown address family %r (expected ipv4 or ipv6)' % (family,))
+
+
+def _parse_ip(address):
+    """An ``ipaddress`` object for ``address`` (brackets and zone ids allowed), or None."""
+    text = _to_text(address).strip()
+    if text.startswith('[') and text.endswith(']'):
+        text = text[1:-1]
+    text = text.split('%', 1)[0]
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def is_loopback(address):
+    """True for 127.0.0.0/8, ``::1`` and IPv4-mapped ``::ffff:127.x.y.z``.
+
+    Wildcards (``0.0.0.0``, ``::``), LAN addresses and text that is not an
+    address are not loopback.
+    """
+    ip = _parse_ip(address)
+    if ip is None:
+        return False
+    if ip.version == 6:
+        mapped = ip.ipv4_mapped
+        if mapped is not None:
+            return mapped in _IPV4_LOOPBACK
+        return ip == ipaddress.IPv6Address(u'::1')
+    return ip in _IPV4_LOOPBACK
+
+
+def is_wildcard(address):
+    """True for the any-address of either family (``0.0.0.0``, ``::``)."""
+    ip = _parse_ip(address)
+    return ip is not None and ip.is_unspecified
+
+
+def normalize_address(address):
+    """Canonical text of an address (IPv4-mapped IPv6 as ``::ffff:a.b.c.d``).
+
+    Text that is not an address is returned stripped, unchanged otherwise.
+    """
+    ip = _parse_ip(address)
+    if ip is None:
+        return _to_text(address).strip()
+    if ip.version == 6:
+        return _format_ipv6(ip)
+    return u'%s' % ip
+
+
+def address_forms(address):
+    """Every text form under which ``address`` may be named by a user.
+
+    An IPv4-mapped IPv6 address is also its plain IPv4 address.
+    """
+    forms = [normalize_address(address)]
+    ip = _parse_ip(address)
+    if ip is not None and ip.version == 6 and ip.ipv4_mapped is not None:
+        forms.append(u'%s' % ip.ipv4_mapped)
+    return forms
+
+
+def parse_table(text, family, byteorder='little'):
+    """Parse the text of ``/proc/net/tcp`` (``family='ipv4'``) or ``tcp6`` (``'ipv6'``).
+
+    Returns one dict per socket line: ``address``, ``family``, ``port``,
+    ``state`` (two hex digits, ``0A`` is LISTEN), ``loopback``, ``inode``
+    (text) and ``uid`` (int). The header and lines that cannot be parsed are
+    skipped.
+    """
+    sockets = []
+    for line in _to_text(text or u'').splitlines():
+        fields = line.split()
+        if len(fields) < 4 or not fields[0].endswith(':'):
+            continue
+        local = fields[1]
+        if ':' not in local:
+            continue
+        hex_address, hex_port = local.rsplit(':', 1)
+        try:
+            address = decode_address(hex_address, family, byteorder)
+            port = int(hex_port, 16)
+        except ValueError:
+            continue
+        try:
+            uid = int(fields[7])
+        except (IndexError, ValueError):
+            uid = None
+        sockets.append({
+            'address': address,
+            'family': family,
+            'port': port,
+            'state': fields[3].upper(),
+            'loopback': is_loopback(address),
+            'uid': uid,
+            'inode': fields[9] if len(fields) > 9 else None,
+        })
+    return sockets
+
+
+def read_tables(paths=PROC_TABLES):
+    """Read the socket tables; returns ``{family: text}``.
+
+    A missing table (no IPv6 in the kernel) is left out. Raises ``IOError`` /
+    ``OSError`` when the IPv4 table cannot be read (not Linux, no ``/proc``).
+    """
+    tables = {}
+    for family, path in paths:
+        try:
+            with open(path) as handle:
+                tables[family] = handle.read()
+        except (IOError, OSError):
+            if family == 'ipv4':
+                raise
+    return tables
+
+
+def listeners(port=None, tables=None, byteorder=None):
+    """Listening sockets (state ``0A``) on ``port`` (every port when None).
+
+    ``tables`` is ``{'ipv4': text, 'ipv6': text}``; by default the live
+    ``/proc/net/tcp`` and ``/proc/net/tcp6`` are read (with the host's byte
+    order). Each listener is ``{'address', 'family', 'port', 'loopback'}``;
+    the same address is listed once even when several sockets share it
+    (``SO_REUSEPORT``).
+    """
+    if tables is None:
+        tables = read_tables()
+        if byteorder is None:
+            byteorder = sys.byteorder
+    if byteorder is None:
+        byteorder = 'little'
+    found = []
+    seen = set()
+    for family in ('ipv4', 'ipv6'):
+        for sock in parse_table(tables.get(family), family, byteorder):
+            if sock['state'] != TCP_LISTEN:
+                continue
+            if port is not None and sock['port'] != int(port):
+                continue
+            key = (sock['family'], sock['address'], sock['port'])
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append({
+                'address': sock['address'],
+                'family': sock['family'],
+                'port': sock['port'],
+                'loopback': sock['loopback'],
+            })
+    return found

@@ -1,0 +1,38 @@
+#!/usr/bin/env python3
+"""Print the before/after audit summary of every host from the JSON reports."""
+import json
+import os
+import sys
+
+
+def load(folder):
+    reports = {}
+    if os.path.isdir(folder):
+        for name in sorted(os.listdir(folder)):
+            if name.endswith('.json'):
+                with open(os.path.join(folder, name)) as handle:
+                    reports[name[:-5]] = json.load(handle)
+    return reports
+
+
+def line(report):
+    if not report:
+        return 'no report'
+    summary = report.get('security', {}).get('summary', {})
+    return 'critical %s, warn %s, info %s' % (summary.get('critical', '?'), summary.get('warn', '?'),
+                                              summary.get('info', '?'))
+
+
+def main(root):
+    before, after = load(os.path.join(root, 'before')), load(os.path.join(root, 'after'))
+    print('%-18s %-10s %-34s %s' % ('host', 'openclaw', 'before', 'after'))
+    for host in sorted(set(before) | set(after)):
+        version = (after.get(host) or before.get(host) or {}).get('version', '?')
+        print('%-18s %-10s %-34s %s' % (host, version, line(before.get(host)), line(after.get(host))))
+        remaining = [f['checkId'] for f in (after.get(host) or {}).get('failing', [])]
+        if remaining:
+            print('  beyond the floor after hardening: %s' % ', '.join(remaining))
+
+
+if __name__ == '__main__':
+    main(sys.argv[1] if len(sys.argv) > 1 else 'reports')

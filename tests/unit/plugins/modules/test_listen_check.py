@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+# Copyright: clawfleet.openclaw contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""listen_check against socket tables recorded on a real host."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.clawfleet.openclaw.plugins.module_utils import listen
+from ansible_collections.clawfleet.openclaw.plugins.modules import listen_check
+
+PROC = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'proc')
+
+
+def tables(name):
+    result = {}
+    for family, suffix in (('ipv4', 'tcp'), ('ipv6', 'tcp6')):
+        with open(os.path.join(PROC, '%s.%s' % (name, suffix))) as handle:
+            result[family] = handle.read()
+    return result
+
+
+class FakeClock(object):
+    """time.time/time.sleep for the module, and the tables it sees at each read."""
+
+    def __init__(self, sequence):
+        self.now = 1000.0
+        self.sequence = list(sequence)
+        self.reads = 0
+        self.slept = 0.0
+
+    def time(self):
+        return self.now
+
+    def sleep(self, seconds):
+        assert seconds > 0
+        self.slept += seconds
+        self.now += seconds
+
+    def read_tables(self, *args, **kwargs):
+        self.reads += 1
+        name = self.sequence[min(self.reads, len(self.sequence)) - 1]
+        return tables(name)
+
+
+def run_module(args, sequence, capsys, monkeypatch):
+    clock = FakeClock(sequence)
+    monkeypatch.setattr(listen, 'read_tables', clock.read_tables)
+    monkeypatch.setattr(listen_check.time, 'time', clock.time)
+    monkeypatch.setattr(listen_check.time, 'sleep', clock.sleep)
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as exc:
+            listen_check.main()
+    result = json.loads(capsys.readouterr().out)
+    result['_exit'] = exc.value.code
+    result['_clock'] = clock
+    return result
+
+
+# id, args, recorded tables read one after the other, expected
+CASES = [
+    ('loopback passes', {'port': 18789}, ['loopback'],
+     dict(failed=False, listening=True, loopback_only=True, non_loopback=[],
+          listeners=[{'address': '127.0.0.1', 'family': 'ipv4', 'port': 18789, 'loopback': True},
+                     {'address': '::1', 'family': 'ipv6', 'port': 18789, 'loopback': True}])),
+    ('ipv4-mapped loopback passes', {'port': 18790}, ['mixed'],
+     dict(failed=False, listening=True, loopback_only=True, non_loopback=[])),
+    ('127.0.0.2 is loopback', {'port': 18791, 'expect': 'listening'}, ['mixed'],
+     dict(failed=False, listening=True, loopback_only=True)),
+    ('wildcards fail', {'port': 18789}, ['wildcard'],
+     dict(failed=True, listening=True, loopback_only=False, non_loopback=['0.0.0.0', '::'],
+          msg_has=['port 18789', '0.0.0.0 (ipv4', ':: (ipv6', 'openclaw_gateway_bind: loopback', '127.0.0.1'])),
+    ('dual-stack :: fails', {'port': 18789}, ['dualstack'],
+     dict(failed=True, non_loopback=['::'], msg_has=[':: (ipv6, wildcard'])),
+    ('LAN addresses fail', {'port': 18789}, ['mixed'],
+     dict(failed=True, non_loopback=['192.0.2.2', 'fd00::2'],
+          msg_has=['192.0.2.2 (ipv4, not loopback)', 'fd00::2 (ipv6, not loopback)'],
+          msg_lacks=['127.0.0.1 (ipv4'])),
+    ('allowed LAN address passes', {'port': 18789, 'allowed_addresses': ['192.0.2.2', 'fd00:0::2']}, ['mixed'],
+     dict(failed=False, loopback_only=False, non_loopback=['192.0.2.2', 'fd00::2'])),
+    ('one allowed, one not', {'port': 18789, 'allowed_addresses': ['192.0.2.2']}, ['mixed'],
+     dict(failed=True, msg_has=['fd00::2'], msg_lacks=['192.0.2.2'])),
+    ('allowed wildcard', {'port': 18789, 'allowed_addresses': ['0.0.0.0', '::']}, ['wildcard'],
+     dict(failed=False, loopback_only=False)),
+    ('nothing listens, any', {'port': 18789}, ['empty'],
+     dict(failed=False, listening=False, loopback_only=True, listeners=[], non_loopback=[])),
+    ('nothing listens, listening expected', {'port': 18789, 'expect': 'listening'}, ['empty'],
+     dict(failed=True, listening=False, msg_has=['Nothing listens on port 18789'])),
+    ('absent passes when free', {'port': 18789, 'expect': 'absent'}, ['empty'],
+     dict(failed=False, listening=False)),
+    ('absent fails on loopback too', {'port': 18789, 'expect': 'absent'}, ['loopback'],
+     dict(failed=True, msg_has=['expected to be free', '127.0.0.1'])),
+    ('absent and exposed names both', {'port': 18789, 'expect': 'absent'}, ['wildcard'],
+     dict(failed=True, msg_has=['EXPOSED', 'expected to be free'])),
+    ('wait until it listens', {'port': 18789, 'wait_timeout': 30, 'expect': 'listening'},
+     ['empty', 'empty', 'empty', 'loopback'],
+     dict(failed=False, listening=True, reads=4, slept=3.0)),
+    ('wait then find it exposed', {'port': 18789, 'wait_timeout': 30}, ['empty', 'wildcard'],
+     dict(failed=True, msg_has=['EXPOSED'], reads=2)),
+    ('wait times out', {'port': 18789, 'wait_timeout': 5}, ['empty'],
+     dict(failed=True, listening=False, slept=5.0,
+          msg_has=['Nothing listens on port 18789 after waiting 5 s', 'logs'])),
+    ('no wait when already listening', {'port': 18789, 'wait_timeout': 30}, ['loopback'],
+     dict(failed=False, reads=1, slept=0.0)),
+    ('absent waits for the port to be freed', {'port': 18789, 'expect': 'absent', 'wait_timeout': 10},
+     ['loopback', 'loopback', 'empty'],
+     dict(failed=False, listening=False, reads=3)),
+    ('absent wait times out', {'port': 18789, 'expect': 'absent', 'wait_timeout': 3}, ['loopback'],
+     dict(failed=True, slept=3.0, msg_has=['expected to be free', 'after waiting 3 s'])),
+    ('bad port', {'port': 0}, ['loopback'], dict(failed=True, msg_has=['between 1 and 65535'])),
+    ('negative wait', {'port': 18789, 'wait_timeout': -1}, ['loopback'], dict(failed=True, msg_has=['wait_timeout'])),
+]
+
+
+@pytest.mark.parametrize('args,sequence,expected', [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_listen_check(args, sequence, expected, capsys, monkeypatch):
+    result = run_module(args, sequence, capsys, monkeypatch)
+    expected = dict(expected)
+    failed = expected.pop('failed')
+    assert bool(result.get('failed')) is failed, result
+    assert result['_exit'] == (1 if failed else 0)
+    assert result['changed'] is False
+    for text in expected.pop('msg_has', []):
+        assert text in result['msg']
+    for text in expected.pop('msg_lacks', []):
+        assert text not in result['msg']
+    clock = result['_clock']
+    if 'reads' in expected:
+        assert clock.reads == expected.pop('reads')
+    if 'slept' in expected:
+        assert clock.slept == pytest.approx(expected.pop('slept'))
+    for key, value in expected.items():
+        assert result[key] == value, key
+
+
+def test_same_result_in_check_mode(capsys, monkeypatch):
+    normal = run_module({'port': 18789}, ['mixed'], capsys, monkeypatch)
+    checked = run_module({'port': 18789, '_ansible_check_mode': True}, ['mixed'], capsys, monkeypatch)
+    for key in ('failed', 'changed', 'msg', 'listeners', 'non_loopback', 'loopback_only', 'listening'):
+        assert normal[key] == checked[key]
+
+
+def test_no_proc_fails_clearly(capsys, monkeypatch):
+    def missing(*args, **kwargs):
+        raise IOError(2, 'No such file or directory', '/proc/net/tcp')
+
+    monkeypatch.setattr(listen, 'read_tables', missing)
+    with patch_module_args({'port': 18789}):
+        with pytest.raises(SystemExit):
+            listen_check.main()
+    result = json.loads(capsys.readouterr().out)
+    assert result['failed'] is True
+    assert 'needs Linux' in result['msg']
