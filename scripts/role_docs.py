@@ -71,7 +71,7 @@ def update(role_dir, check):
         print('%s has no variable markers' % readme, file=sys.stderr)
         return False
     head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
+    tail = rest.split(END, 1)[1]
     new = '%s%s\n%s\n%s%s' % (head, BEGIN, render(role_dir), END, tail)
     if new == text:
         return True

@@ -120,7 +120,7 @@ def package_root(binary):
     # <prefix>/bin/openclaw to it, and a local one has node_modules/.bin/openclaw.
     candidates = [folder, os.path.join(folder, '..', 'openclaw'),
                   os.path.join(folder, '..', 'lib', 'node_modules', 'openclaw')]
-    for _ in range(4):
+    for dummy in range(4):
         candidates.append(folder)
         folder = os.path.dirname(folder)
     for candidate in candidates:
@@ -151,7 +151,7 @@ class OpenClawCLI(object):
                  state_dir=None, timeout=DEFAULT_TIMEOUT, environment=None):
         self.module = module
         self.home = home or os.environ.get('HOME') or user_home(current_user())
-        self.binary = find_binary(binary, self.home, lambda name: module.get_bin_path(name))
+        self.binary = find_binary(binary, self.home, module.get_bin_path)
         self.config_path = config_path
         self.state_dir = state_dir
         self.timeout = timeout

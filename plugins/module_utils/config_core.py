@@ -47,10 +47,7 @@ import json
 import math
 import re
 
-try:
-    from collections.abc import Mapping
-except ImportError:  # pragma: no cover - Python 2 only
-    from collections import Mapping  # pylint: disable=deprecated-class
+from ansible.module_utils.six.moves.collections_abc import Mapping
 
 try:
     string_types = (str, unicode)  # noqa: F821  pylint: disable=undefined-variable

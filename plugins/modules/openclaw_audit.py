@@ -262,8 +262,11 @@ cmd:
   type: list
   elements: str
   sample: [openclaw, security, audit, --json]
-rc:
-  description: Exit status of the command; null when it did not run.
+exit_code:
+  description:
+    - Exit status of the command; null when it did not run.
+    - Not named C(rc), because Ansible marks any result with a non-zero C(rc) as failed, and C(doctor --lint)
+      exits 1 whenever it reports a finding.
   returned: always
   type: int
   sample: 0
@@ -481,7 +484,7 @@ def main():
         skipped=False,
         skipped_checks=list(skip),
         cmd=['openclaw'] + args,
-        rc=None,
+        exit_code=None,
         duration=0.0,
     )
 
@@ -501,11 +504,11 @@ def main():
         result['duration'] = round(time.time() - started, 2)
         if exc.result is not None:
             result['cmd'] = exc.result.cmd
-            result['rc'] = exc.result.rc
+            result['exit_code'] = exc.result.rc
         module.fail_json(msg='%s Nothing was audited.' % exc, **result)
     result['duration'] = round(time.time() - started, 2)
     result['cmd'] = run.cmd
-    result['rc'] = run.rc
+    result['exit_code'] = run.rc
     data = parse_json_output(run.stdout)
 
     if kind == 'security':

@@ -161,7 +161,7 @@ def main():
     home = module.params['home'] or user_home(current_user())
     state_dir = module.params['state_dir'] or os.path.join(home, '.openclaw')
     config_path = module.params['config_path'] or os.path.join(state_dir, 'openclaw.json')
-    binary = find_binary(module.params['openclaw_bin'], home, lambda name: module.get_bin_path(name))
+    binary = find_binary(module.params['openclaw_bin'], home, module.get_bin_path)
 
     config, parse_error, mode = {}, None, None
     if os.path.exists(config_path):

@@ -8,7 +8,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def test_role_readmes_are_generated_from_argument_specs():
     run = subprocess.run([sys.executable, os.path.join(REPO, 'scripts', 'role_docs.py'), '--check'],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
 
 

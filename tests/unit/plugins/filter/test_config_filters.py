@@ -172,7 +172,7 @@ def test_filters_accept_mapping_subclasses(filters, shown):
     fragment = Tagged(logging=Tagged(redactSensitive='tools', level='info'))
     result = filters['for_version'](fragment, '2026.9.6')
     assert result == {'logging': {'level': 'info'}}
-    assert type(result) is dict and type(result['logging']) is dict
+    assert type(result) is dict and type(result['logging']) is dict  # pylint: disable=unidiomatic-typecheck
     assert filters['merge_preview'](Tagged(a=1), Tagged(b=2)) == {'a': 1, 'b': 2}
 
 

@@ -111,7 +111,7 @@ def test_translate_cases(case):
 
 
 def test_translate_warning_wording():
-    _, warnings = translate({'gateway': {'controlUi': {'allowInsecureAuth': False}}}, '2026.9.6')
+    dummy, warnings = translate({'gateway': {'controlUi': {'allowInsecureAuth': False}}}, '2026.9.6')
     assert warnings == ['gateway.controlUi.allowInsecureAuth dropped: OpenClaw 2026.9.6 no longer '
                         'has it (retired, no replacement; built-in defaults now apply)']
 
@@ -141,7 +141,7 @@ def test_every_drop_rule_warns_once_per_key():
 
 def test_translate_result_is_independent_of_input():
     fragment = {'gateway': {'auth': {'mode': 'token'}}, 'tools': {'deny': ['a']}}
-    result, _ = translate(fragment, '2026.9.6')
+    result, dummy = translate(fragment, '2026.9.6')
     result['gateway']['auth']['mode'] = 'none'
     result['tools']['deny'].append('b')
     assert fragment == {'gateway': {'auth': {'mode': 'token'}}, 'tools': {'deny': ['a']}}
@@ -168,7 +168,7 @@ def test_versions_outside_the_measured_range_warn():
     assert result == {}
     assert 'newer than the newest measured version 2026.9.6' in warnings[0]
     assert warnings[1].startswith('logging.redactSensitive dropped: OpenClaw 2027.1.0')
-    _, warnings = translate({}, '2026.1.0')
+    dummy, warnings = translate({}, '2026.1.0')
     assert warnings == ['OpenClaw 2026.1.0 is older than the oldest measured version 2026.6.5: '
                         'its keys were not checked, validate will tell']
     for known in KNOWN_VERSIONS:
@@ -243,7 +243,7 @@ def test_round_trip_between_versions():
 def test_translated_roster_merges_into_a_2026_6_config():
     live = {'agents': {'list': [{'id': 'main', 'name': 'Main'}, {'id': 'stale'}]}}
     fragment = {'agents': {'entries': {'main': {'tools': {'profile': 'messaging'}}, 'stale': None}}}
-    translated, _ = translate(fragment, '2026.6.5')
+    translated, dummy = translate(fragment, '2026.6.5')
     assert merge(live, translated) == {
         'agents': {'list': [{'id': 'main', 'name': 'Main', 'tools': {'profile': 'messaging'}}]}}
 

@@ -318,7 +318,7 @@ def test_redact_secret_keys_nested_dicts_and_lists():
             {'name': 'home', 'botToken': '${TELEGRAM_HOME_TOKEN}'},
         ]}},
         'plugins': {'entries': {'x': {'config': {'clientSecret': ['one', 'two', ''],
-                                                   'nested': {'apiKey': {'deep': 'value'}}}}}},
+                                                 'nested': {'apiKey': {'deep': 'value'}}}}}},
         'agents': {'defaults': {'maxTokens': 8000, 'contextTokens': 100000}},
         'models': {'providers': {'p': {'apiKey': 12345, 'token': True, 'password': None}}},
     }
@@ -333,7 +333,7 @@ def test_redact_secret_keys_nested_dicts_and_lists():
             {'name': 'home', 'botToken': '${TELEGRAM_HOME_TOKEN}'},
         ]}},
         'plugins': {'entries': {'x': {'config': {'clientSecret': [MASK, MASK, ''],
-                                                   'nested': {'apiKey': {'deep': MASK}}}}}},
+                                                 'nested': {'apiKey': {'deep': MASK}}}}}},
         'agents': {'defaults': {'maxTokens': 8000, 'contextTokens': 100000}},
         'models': {'providers': {'p': {'apiKey': 12345, 'token': True, 'password': None}}},
     }
@@ -368,7 +368,7 @@ def test_redact_keeps_secret_refs_visible():
 
 def test_redact_dict_under_secret_key_that_is_not_a_ref_is_masked():
     data = {'gateway': {'auth': {'token': {'source': 'env', 'provider': 'default', 'id': 'X',
-                                            'value': 'literal'}}}}
+                                           'value': 'literal'}}}}
     assert redact(data)['gateway']['auth']['token'] == {
         'source': MASK, 'provider': MASK, 'id': MASK, 'value': MASK}
 

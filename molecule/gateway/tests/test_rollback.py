@@ -1,0 +1,55 @@
+"""A change that breaks the Gateway is rolled back, and the play names it.
+
+Runs the converge playbook once more on gw-current with a port another process
+already holds: the config validates, the Gateway cannot serve on it, the health
+check fails, the handler restores the previous openclaw.json, restarts the
+Gateway, and the play fails naming `gateway.port`.
+"""
+import json
+import os
+import subprocess
+import time
+
+import testinfra
+
+HOST = 'gw-current'
+GOOD_PORT = 18789
+TAKEN_PORT = 18999
+CONFIG = '/home/openclaw/.openclaw/openclaw.json'
+
+
+def listening_on(host, port):
+    out = host.run('ss -Hltn sport = :%d' % port).stdout
+    return sorted(line.split()[3].rsplit(':', 1)[0] for line in out.splitlines() if line.strip())
+
+
+def test_broken_change_is_rolled_back_and_named():
+    inventory = os.environ['MOLECULE_INVENTORY_FILE']
+    scenario = os.environ['MOLECULE_SCENARIO_DIRECTORY']
+    host = testinfra.get_host('ansible://%s?ansible_inventory=%s' % (HOST, inventory))
+    before = json.loads(host.file(CONFIG).content_string)
+    assert before['gateway']['port'] == GOOD_PORT
+
+    blocker = host.run('systemd-run --unit clawfleet-port-blocker python3 -m http.server %d --bind 127.0.0.1'
+                       % TAKEN_PORT)
+    assert blocker.rc == 0, blocker.stderr
+    try:
+        run = subprocess.run(
+            ['ansible-playbook', '-i', inventory, os.path.join(scenario, 'converge.yml'), '--limit', HOST,
+             '-e', 'openclaw_gateway_port=%d' % TAKEN_PORT, '-e', 'openclaw_service_health_timeout=20'],
+            capture_output=True, text=True, timeout=600, check=False)
+    finally:
+        host.run('systemctl stop clawfleet-port-blocker')
+    output = run.stdout + run.stderr
+    assert run.returncode != 0, output
+    assert 'was not healthy after the config change' in output, output
+    assert 'gateway.port' in output, output
+    assert 'previous openclaw.json was restored' in output, output
+
+    after = json.loads(host.file(CONFIG).content_string)
+    assert after == before, 'the previous config was not restored'
+    deadline = time.time() + 90
+    while time.time() < deadline and not listening_on(host, GOOD_PORT):
+        time.sleep(2)
+    assert set(listening_on(host, GOOD_PORT)) <= {'127.0.0.1', '[::1]'}
+    assert listening_on(host, GOOD_PORT), 'the Gateway did not come back on its previous port'
