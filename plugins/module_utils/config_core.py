@@ -381,8 +381,13 @@ def _merge_value(base, fragment):
         for key, value in fragment.items():
             if value is None:
                 result.pop(key, None)
-            else:
-                result[key] = _merge_value(result.get(key), value)
+                continue
+            merged = _merge_value(result.get(key), value)
+            # Deleting keys under a parent that does not exist must not create
+            # that parent as an empty object.
+            if key not in result and merged == {} and _only_deletions(value):
+                continue
+            result[key] = merged
         return result
     if _is_id_list(fragment):
         if base is None or (isinstance(base, (list, tuple))
@@ -392,6 +397,13 @@ def _merge_value(base, fragment):
         # $delete markers are still honoured, never written.
         return _merge_id_list([], fragment)
     return plain_copy(fragment)
+
+
+def _only_deletions(fragment):
+    """True for a non-empty object whose leaves are all ``None`` (deletions)."""
+    if not isinstance(fragment, Mapping) or not fragment:
+        return False
+    return all(value is None or _only_deletions(value) for value in fragment.values())
 
 
 def _merge_id_list(base, fragment):

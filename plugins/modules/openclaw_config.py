@@ -200,7 +200,8 @@ class ConfigFile(object):
 
     def __init__(self, path):
         self.path = path
-        self.exists = os.path.exists(path)
+        # lexists: a dangling link is a link, not a missing file.
+        self.exists = os.path.lexists(path)
         self.text = ''
         self.json5 = False
         if self.exists:
@@ -210,7 +211,12 @@ class ConfigFile(object):
                                        'Replace it with a regular file or point openclaw_config_path at the target.'
                                        % path)
             with open(path, 'rb') as handle:
-                self.text = handle.read().decode('utf-8')
+                raw = handle.read()
+            try:
+                self.text = raw.decode('utf-8')
+            except UnicodeDecodeError as exc:
+                raise ConfigParseError('%s is not UTF-8 text (%s); it was left untouched. Fix its encoding by hand.'
+                                       % (path, exc))
 
 
 def read_json5(module, cli, text):
@@ -350,7 +356,8 @@ def main():
     after = merge_all(before, fragments)
     if not live.exists and 'meta' not in after and version:
         after['meta'] = meta_for(version)
-    content_changed = after != before
+    # Compared as JSON text: Python's == takes 0 for false and 1 for true, OpenClaw's schema does not.
+    content_changed = json.dumps(after, sort_keys=True) != json.dumps(before, sort_keys=True)
     change_list = changes(before, after)
     includes = find_includes(before)
     if includes:
@@ -376,10 +383,11 @@ def main():
         module.warn('%s was JSON5; it is rewritten as plain JSON and its comments are lost (backup kept).' % path)
 
     new_text = dumps(after)
-    if content_changed and len(live.text) >= SHRINK_GUARD_BYTES and len(new_text) * 2 < len(live.text):
+    old_size, new_size = len(live.text.encode('utf-8')), len(new_text.encode('utf-8'))
+    if content_changed and old_size >= SHRINK_GUARD_BYTES and new_size * 2 < old_size:
         module.warn('the new %s is less than half the size of the old one (%d -> %d bytes); OpenClaw may treat '
                     'it as suspect and restore its last good copy. Check the change list.'
-                    % (path, len(live.text), len(new_text)))
+                    % (path, old_size, new_size))
 
     if module.check_mode or not content_changed:
         if live.exists and not module.check_mode:

@@ -163,6 +163,9 @@ def main():
     if module.params['length'] < module.params['min_length']:
         module.fail_json(msg='length must be at least min_length (%d)' % module.params['min_length'])
 
+    if os.path.islink(path) or (os.path.lexists(path) and not stat.S_ISREG(os.lstat(path).st_mode)):
+        module.fail_json(msg='%s must be a regular file, not a link: OpenClaw refuses linked secret files. '
+                             'Remove the link (or point the variable at the real file) and run again.' % path)
     current = read_current(path)
     if value is not None:
         new = value.strip()
@@ -189,8 +192,6 @@ def main():
             result['changed'] |= module.set_group_if_different(folder, module.params['group'], False)
         if action != 'unchanged':
             write_atomically(module, path, new)
-        if os.path.islink(path) or not stat.S_ISREG(os.lstat(path).st_mode):
-            module.fail_json(msg='%s must be a regular file, not a link: OpenClaw refuses linked secret files' % path)
         file_args = module.load_file_common_arguments(
             dict(path=path, mode='0600', owner=module.params['owner'], group=module.params['group']))
         result['changed'] = module.set_fs_attributes_if_different(file_args, result['changed'])

@@ -1,0 +1,254 @@
+# -*- coding: utf-8 -*-
+# Copyright: clawfleet.openclaw contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""openclaw_info: facts from package.json, the config file and recorded socket tables.
+
+The module must start no process at all; ``run_command`` and ``subprocess``
+are replaced by traps that fail the test when called.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.clawfleet.openclaw.plugins.module_utils import cli, listen
+from ansible_collections.clawfleet.openclaw.plugins.modules import openclaw_info
+
+PROC = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'proc')
+
+
+def tables(name):
+    result = {}
+    for family, suffix in (('ipv4', 'tcp'), ('ipv6', 'tcp6')):
+        with open(os.path.join(PROC, '%s.%s' % (name, suffix))) as handle:
+            result[family] = handle.read()
+    return result
+
+
+class Machine(object):
+    """A home, an optional OpenClaw package and socket tables recorded on a real host."""
+
+    def __init__(self, tmp_path, monkeypatch, version='2026.9.6', config=None, mode=0o600, proc='empty'):
+        self.tmp = tmp_path
+        self.home = tmp_path / 'home'
+        self.state = self.home / '.openclaw'
+        self.state.mkdir(parents=True)
+        self.binary = None
+        if version:
+            package = tmp_path / 'prefix' / 'lib' / 'node_modules' / 'openclaw'
+            package.mkdir(parents=True)
+            (package / 'package.json').write_text(json.dumps({'name': 'openclaw', 'version': version,
+                                                              'bin': {'openclaw': 'openclaw.mjs'}}))
+            (package / 'openclaw.mjs').write_text('#!/usr/bin/env node\n')
+            os.chmod(str(package / 'openclaw.mjs'), 0o755)
+            bindir = tmp_path / 'prefix' / 'bin'
+            bindir.mkdir()
+            self.binary = bindir / 'openclaw'
+            os.symlink('../lib/node_modules/openclaw/openclaw.mjs', str(self.binary))
+            self.package = package
+        self.config = self.state / 'openclaw.json'
+        if config is not None:
+            self.config.write_text(config if isinstance(config, str) else json.dumps(config))
+            os.chmod(str(self.config), mode)
+        self.proc = proc
+        self.table_reads = 0
+        self.processes = []
+        monkeypatch.setattr(basic.AnsibleModule, 'run_command', self.trap_run_command)
+        monkeypatch.setattr(subprocess, 'Popen', self.trap_popen)
+        monkeypatch.setattr(listen, 'read_tables', self.read_tables)
+        # nothing from the machine running the tests may be found
+        empty = tmp_path / 'empty-path'
+        empty.mkdir()
+        monkeypatch.setenv('PATH', str(empty))
+        monkeypatch.setattr(cli, 'BINARY_CANDIDATES', (str(tmp_path / 'nowhere' / 'openclaw'),))
+
+    def trap_run_command(self, *args, **kwargs):
+        self.processes.append(('run_command', args))
+        raise AssertionError('openclaw_info started a process: %r' % (args,))
+
+    def trap_popen(self, *args, **kwargs):
+        self.processes.append(('Popen', args))
+        raise AssertionError('openclaw_info started a process: %r' % (args,))
+
+    def read_tables(self, *args, **kwargs):
+        self.table_reads += 1
+        return tables(self.proc)
+
+    def args(self, **extra):
+        args = {'home': str(self.home)}
+        if self.binary is not None:
+            args['openclaw_bin'] = str(self.binary)
+        args.update(extra)
+        return args
+
+
+def run_module(args, capsys):
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as exc:
+            openclaw_info.main()
+    result = json.loads(capsys.readouterr().out)
+    result['_exit'] = exc.value.code
+    return result
+
+
+HARDENED = {
+    'meta': {'lastTouchedVersion': '2026.9.6'},
+    'gateway': {'mode': 'local', 'bind': 'loopback', 'port': 18789},
+}
+
+LOOPBACK_18789 = [{'address': '127.0.0.1', 'family': 'ipv4', 'port': 18789, 'loopback': True},
+                  {'address': '::1', 'family': 'ipv6', 'port': 18789, 'loopback': True}]
+
+# id, machine, module args, expected
+CASES = [
+    ('installed 2026.9.6, loopback listener', dict(config=HARDENED, proc='loopback'), {},
+     dict(installed=True, version='2026.9.6', config_exists=True, config_mode='0600', config_parse_error=None,
+          gateway_port=18789, gateway_bind='loopback', gateway_listening=True, gateway_listeners=LOOPBACK_18789)),
+    ('installed 2026.6.5', dict(version='2026.6.5', config=HARDENED), {},
+     dict(installed=True, version='2026.6.5', gateway_listening=False, gateway_listeners=[])),
+    ('config mode reported', dict(config=HARDENED, mode=0o644), {},
+     dict(config_mode='0644', config_exists=True)),
+    ('no config file', dict(config=None), {},
+     dict(config_exists=False, config_mode=None, config_parse_error=None, gateway_port=18789, gateway_bind=None)),
+    ('port from the config', dict(config={'gateway': {'port': 18791, 'bind': 'custom'}}, proc='mixed'), {},
+     dict(gateway_port=18791, gateway_bind='custom', gateway_listening=True,
+          gateway_listeners=[{'address': '127.0.0.2', 'family': 'ipv4', 'port': 18791, 'loopback': True}])),
+    ('port option beats the config', dict(config={'gateway': {'port': 18791}}, proc='mixed'), {'port': 18790},
+     dict(gateway_port=18790, gateway_listening=True,
+          gateway_listeners=[{'address': '::ffff:127.0.0.1', 'family': 'ipv6', 'port': 18790, 'loopback': True}])),
+    ('default port', dict(config={'gateway': {'mode': 'local'}}, proc='mixed'), {},
+     dict(gateway_port=18789, gateway_listening=True,
+          gateway_listeners=[{'address': '127.0.0.1', 'family': 'ipv4', 'port': 18789, 'loopback': True},
+                             {'address': '192.0.2.2', 'family': 'ipv4', 'port': 18789, 'loopback': False},
+                             {'address': 'fd00::2', 'family': 'ipv6', 'port': 18789, 'loopback': False}])),
+    ('a port that is not a number falls back', dict(config={'gateway': {'port': '18791'}}, proc='mixed'), {},
+     dict(gateway_port=18789)),
+    ('wildcard listeners are reported', dict(config=HARDENED, proc='wildcard'), {},
+     dict(gateway_listening=True,
+          gateway_listeners=[{'address': '0.0.0.0', 'family': 'ipv4', 'port': 18789, 'loopback': False},
+                             {'address': '::', 'family': 'ipv6', 'port': 18789, 'loopback': False}])),
+    ('nothing on the port', dict(config=HARDENED, proc='empty'), {},
+     dict(gateway_listening=False, gateway_listeners=[])),
+    ('parse error reported', dict(config='{"gateway": {"port": 18791,}}\n', proc='mixed'), {},
+     dict(config_exists=True, config_parse_error_has=['invalid JSON', 'line 1', 'JSON5'],
+          gateway_port=18789, gateway_bind=None)),
+    ('top level not an object', dict(config='["gateway"]\n'), {},
+     dict(config_parse_error_has=['the top level is an array'], gateway_port=18789)),
+]
+
+
+def socket_key(item):
+    return item['family'], item['address']
+
+
+@pytest.mark.parametrize('machine,args,expected', [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_openclaw_info(machine, args, expected, tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, **machine)
+    result = run_module(host.args(**args), capsys)
+    assert result['_exit'] == 0
+    assert 'failed' not in result or result['failed'] is False, result.get('msg')
+    assert result['changed'] is False
+    assert host.processes == []
+    assert host.table_reads == 1
+    assert result['home'] == str(host.home)
+    assert result['state_dir'] == str(host.state)
+    assert result['config_path'] == str(host.config)
+    assert result['user_id'] == os.getuid()
+    if host.binary is not None:
+        assert result['binary'] == str(host.binary)
+        assert result['package_root'] == str(host.package)
+    expected = dict(expected)
+    for text in expected.pop('config_parse_error_has', []):
+        assert text in result['config_parse_error'], result['config_parse_error']
+    if 'gateway_listeners' in expected:
+        # in the order of the kernel's tables; compare as a set of sockets
+        assert (sorted(result['gateway_listeners'], key=socket_key)
+                == sorted(expected.pop('gateway_listeners'), key=socket_key))
+    for key, value in expected.items():
+        assert result[key] == value, key
+
+
+def test_version_read_without_any_process(tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, version='2026.9.6', config=HARDENED)
+    # a version no CLI could report: it can only come from package.json
+    (host.package / 'package.json').write_text(json.dumps({'name': 'openclaw', 'version': '2026.9.6-unit.7'}))
+    result = run_module(host.args(), capsys)
+    assert result['version'] == '2026.9.6-unit.7'
+    assert host.processes == []
+
+
+def test_missing_binary(tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, version=None, config=HARDENED)
+    result = run_module(host.args(openclaw_bin=str(tmp_path / 'missing' / 'openclaw')), capsys)
+    assert result['installed'] is False
+    assert result['version'] is None
+    assert result['binary'] is None
+    assert result['package_root'] is None
+    # the rest is still reported
+    assert result['config_exists'] is True and result['gateway_bind'] == 'loopback'
+
+
+def test_not_found_anywhere(tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, version=None, config=None)
+    result = run_module(host.args(), capsys)
+    assert result['installed'] is False
+    assert result['version'] is None
+
+
+def test_found_in_the_users_npm_prefix(tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, version='2026.6.5', config=None)
+    prefix_bin = host.home / '.npm-global' / 'bin'
+    prefix_bin.mkdir(parents=True)
+    os.symlink(os.path.relpath(str(host.package / 'openclaw.mjs'), str(prefix_bin)), str(prefix_bin / 'openclaw'))
+    args = host.args()
+    del args['openclaw_bin']
+    result = run_module(args, capsys)
+    assert result['installed'] is True
+    assert result['binary'] == str(prefix_bin / 'openclaw')
+    assert result['version'] == '2026.6.5'
+    assert result['package_root'] == str(host.package)
+
+
+def test_found_on_path(tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, version='2026.9.6', config=None)
+    monkeypatch.setenv('PATH', str(host.binary.parent))
+    args = host.args()
+    del args['openclaw_bin']
+    result = run_module(args, capsys)
+    assert result['binary'] == str(host.binary)
+    assert result['version'] == '2026.9.6'
+
+
+def test_state_dir_and_config_path_options(tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, config=HARDENED, proc='mixed')
+    state = tmp_path / 'elsewhere'
+    state.mkdir()
+    (state / 'openclaw.json').write_text(json.dumps({'gateway': {'port': 18792, 'bind': 'loopback'}}))
+    result = run_module(host.args(state_dir=str(state)), capsys)
+    assert result['state_dir'] == str(state)
+    assert result['config_path'] == str(state / 'openclaw.json')
+    assert result['gateway_port'] == 18792
+    assert result['gateway_listeners'] == [{'address': '::1', 'family': 'ipv6', 'port': 18792, 'loopback': True}]
+
+    other = tmp_path / 'other.json'
+    other.write_text(json.dumps({'gateway': {'port': 18790}}))
+    result = run_module(host.args(state_dir=str(state), config_path=str(other)), capsys)
+    assert result['config_path'] == str(other)
+    assert result['gateway_port'] == 18790
+    assert result['gateway_bind'] is None
+
+
+def test_same_in_check_mode(tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, config=HARDENED, proc='loopback')
+    normal = run_module(host.args(), capsys)
+    checked = run_module(host.args(_ansible_check_mode=True), capsys)
+    for key in ('installed', 'version', 'config_mode', 'gateway_port', 'gateway_listeners', 'changed'):
+        assert normal[key] == checked[key], key
