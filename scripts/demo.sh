@@ -43,11 +43,24 @@ stop_fleet() {
   done
 }
 
+# After hardening, check mode must report no drift on any host.
+drift_check() {
+  local out
+  out=$(mktemp)
+  ansible-playbook -i "$inventory" playbooks/harden.yml --check --diff | tee "$out"
+  if grep -E '^demo-[a-z]+ +: .*changed=[1-9]' "$out"; then
+    echo "drift reported right after hardening" >&2
+    rm -f "$out"
+    return 1
+  fi
+  rm -f "$out"
+}
+
 rm -rf "$CLAWFLEET_REPORT_DIR"
 stage demo-fleet start_fleet
 stage audit-before ansible-playbook -i "$inventory" playbooks/audit.yml -e openclaw_audit_label=before
 stage harden ansible-playbook -i "$inventory" playbooks/harden.yml
-stage drift-check ansible-playbook -i "$inventory" playbooks/harden.yml --check --diff
+stage drift-check drift_check
 stage audit-after ansible-playbook -i "$inventory" playbooks/audit.yml \
   -e openclaw_audit_label=after -e openclaw_audit_mode=gate
 python3 "$REPO_ROOT/scripts/report_summary.py" "$CLAWFLEET_REPORT_DIR"

@@ -4,7 +4,7 @@
 # every Molecule scenario against containers running the real OpenClaw.
 # Prints the time each stage took; exits non-zero if any stage failed.
 #   scripts/test.sh                 everything
-#   SCENARIOS="gateway" scripts/test.sh   only these Molecule scenarios
+#   SCENARIOS="gateway" scripts/test.sh   only these Molecule scenarios (and no demo)
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -72,9 +72,13 @@ run_stage unit-tests pytest_stage
 run_stage ansible-lint lint_stage
 run_stage sanity "$REPO_ROOT/scripts/sanity.sh"
 run_stage collection-build build_stage
-for scenario in ${SCENARIOS:-$(ls "$REPO_ROOT/molecule" | grep -v '^resources$')}; do
+for scenario in ${SCENARIOS:-$(cd "$REPO_ROOT/molecule" && ls -d */ | tr -d / | grep -v '^resources$')}; do
   run_stage "molecule-$scenario" molecule_stage "$scenario"
 done
+# The README's first command, end to end: audit before, harden, no drift, gate after.
+if [ -z "${SCENARIOS:-}" ]; then
+  run_stage demo "$REPO_ROOT/scripts/demo.sh"
+fi
 
 echo
 echo "Stage times:"

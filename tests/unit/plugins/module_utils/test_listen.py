@@ -11,28 +11,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import os
 import socket
 
 import pytest
 
 from ansible_collections.clawfleet.openclaw.plugins.module_utils import listen
+from ansible_collections.clawfleet.openclaw.tests.unit import helpers
 
-PROC = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'proc')
-
-
-def tables(name):
-    result = {}
-    for family, suffix in (('ipv4', 'tcp'), ('ipv6', 'tcp6')):
-        with open(os.path.join(PROC, '%s.%s' % (name, suffix))) as handle:
-            result[family] = handle.read()
-    return result
-
-
-def recorded(name):
-    with open(os.path.join(PROC, '%s.json' % name)) as handle:
-        return json.load(handle)
+tables = helpers.tables
+recorded = helpers.tables_notes
 
 
 def addresses(found):

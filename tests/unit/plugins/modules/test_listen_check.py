@@ -8,23 +8,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 
 import pytest
 
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.clawfleet.openclaw.plugins.module_utils import listen
 from ansible_collections.clawfleet.openclaw.plugins.modules import listen_check
-
-PROC = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'proc')
-
-
-def tables(name):
-    result = {}
-    for family, suffix in (('ipv4', 'tcp'), ('ipv6', 'tcp6')):
-        with open(os.path.join(PROC, '%s.%s' % (name, suffix))) as handle:
-            result[family] = handle.read()
-    return result
+from ansible_collections.clawfleet.openclaw.tests.unit import helpers
 
 
 class FakeClock(object):
@@ -47,7 +37,7 @@ class FakeClock(object):
     def read_tables(self, *args, **kwargs):
         self.reads += 1
         name = self.sequence[min(self.reads, len(self.sequence)) - 1]
-        return tables(name)
+        return helpers.tables(name)
 
 
 def run_module(args, sequence, capsys, monkeypatch):
@@ -55,11 +45,7 @@ def run_module(args, sequence, capsys, monkeypatch):
     monkeypatch.setattr(listen, 'read_tables', clock.read_tables)
     monkeypatch.setattr(listen_check.time, 'time', clock.time)
     monkeypatch.setattr(listen_check.time, 'sleep', clock.sleep)
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            listen_check.main()
-    result = json.loads(capsys.readouterr().out)
-    result['_exit'] = exc.value.code
+    result = helpers.run_module(listen_check, args, capsys)
     result['_clock'] = clock
     return result
 

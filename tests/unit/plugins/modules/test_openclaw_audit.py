@@ -13,25 +13,19 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 
 import pytest
 
-from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils import basic
-from ansible.module_utils.common import warnings as ansible_warnings
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.clawfleet.openclaw.plugins.modules import openclaw_audit
+from ansible_collections.clawfleet.openclaw.tests.unit import helpers
 
-CLI = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'cli')
+pytestmark = pytest.mark.usefixtures('fresh_warnings')
+
+warnings_of = helpers.warnings_of
 
 GATEWAY_TOKEN = 'f00dfeed' * 8
 BOT_TOKEN = '000000000:unit-test-bot-token-value'
-
-
-def recording(version, name):
-    with open(os.path.join(CLI, version, name + '.json')) as handle:
-        return json.load(handle)
 
 
 SUPPRESSED_CONFIG = {
@@ -65,7 +59,7 @@ class Host(object):
         answer = self.answer
         if len(answer) == 3:
             return answer
-        rec = recording(*answer)
+        rec = helpers.recording(*answer)
         return rec['rc'], rec['stdout'], rec['stderr']
 
     def args(self, **extra):
@@ -74,38 +68,8 @@ class Host(object):
         return args
 
 
-@pytest.fixture(autouse=True)
-def fresh_warnings(monkeypatch):
-    """Module warnings are process-global; keep one case's out of the next.
-
-    Importing controller code (as the filter tests do) switches warnings to
-    the controller's display; a module run on a host returns them instead.
-    """
-    monkeypatch.setattr(ansible_internal, 'is_controller', False)
-    ansible_warnings._global_warnings.clear()
-    yield
-    ansible_warnings._global_warnings.clear()
-
-
-def warnings_of(result):
-    """Warning texts; ansible-core 2.19 returns them as structured summaries."""
-    texts = []
-    for warning in result.get('warnings', []):
-        if isinstance(warning, dict):
-            warning = (warning.get('event') or {}).get('msg', '')
-        texts.append(warning)
-    return texts
-
-
 def run_module(host, args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            openclaw_audit.main()
-    out = capsys.readouterr().out
-    result = json.loads(out)
-    result['_exit'] = exc.value.code
-    result['_raw'] = out
-    return result
+    return helpers.run_module(openclaw_audit, args, capsys)
 
 
 # id, version, recording (or (rc, stdout, stderr)), config file, module args, expectations

@@ -22,22 +22,18 @@ import stat
 
 import pytest
 
-from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils import basic
-from ansible.module_utils.common import warnings as ansible_warnings
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.clawfleet.openclaw.plugins.modules import openclaw_config
+from ansible_collections.clawfleet.openclaw.tests.unit import helpers
 
-CLI = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'cli')
+pytestmark = pytest.mark.usefixtures('fresh_warnings')
+
+warnings_of = helpers.warnings_of
+
 MASK = '********'
 
 META_96 = {'lastTouchedVersion': '2026.9.6', 'lastTouchedAt': '2026-11-20T08:15:00.123Z'}
 META_65 = {'lastTouchedVersion': '2026.6.5', 'lastTouchedAt': '2026-06-30T21:04:11.000Z'}
-
-
-def recording(version, name):
-    with open(os.path.join(CLI, version, name + '.json')) as handle:
-        return json.load(handle)
 
 
 def dumped(data):
@@ -86,7 +82,7 @@ class Host(object):
                            'mode': stat.S_IMODE(st.st_mode), 'regular': stat.S_ISREG(st.st_mode),
                            'inode': st.st_ino,
                            'live_at_validation': self.live_bytes()})
-        rec = recording(self.version, 'config-validate-' + self.answer)
+        rec = helpers.recording(self.version, 'config-validate-' + self.answer)
         return rec['rc'], rec['stdout'], rec['stderr']
 
     def live_bytes(self):
@@ -105,38 +101,8 @@ class Host(object):
         return args
 
 
-@pytest.fixture(autouse=True)
-def fresh_warnings(monkeypatch):
-    """Module warnings are process-global; keep one case's out of the next.
-
-    Importing controller code (as the filter tests do) switches warnings to
-    the controller's display; a module run on a host returns them instead.
-    """
-    monkeypatch.setattr(ansible_internal, 'is_controller', False)
-    ansible_warnings._global_warnings.clear()
-    yield
-    ansible_warnings._global_warnings.clear()
-
-
-def warnings_of(result):
-    """Warning texts; ansible-core 2.19 returns them as structured summaries."""
-    texts = []
-    for warning in result.get('warnings', []):
-        if isinstance(warning, dict):
-            warning = (warning.get('event') or {}).get('msg', '')
-        texts.append(warning)
-    return texts
-
-
 def run_module(args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            openclaw_config.main()
-    out = capsys.readouterr().out
-    result = json.loads(out)
-    result['_exit'] = exc.value.code
-    result['_raw'] = out
-    return result
+    return helpers.run_module(openclaw_config, args, capsys)
 
 
 # --------------------------------------------------------------------------

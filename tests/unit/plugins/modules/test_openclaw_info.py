@@ -18,19 +18,9 @@ import subprocess
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.clawfleet.openclaw.plugins.module_utils import cli, listen
 from ansible_collections.clawfleet.openclaw.plugins.modules import openclaw_info
-
-PROC = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'proc')
-
-
-def tables(name):
-    result = {}
-    for family, suffix in (('ipv4', 'tcp'), ('ipv6', 'tcp6')):
-        with open(os.path.join(PROC, '%s.%s' % (name, suffix))) as handle:
-            result[family] = handle.read()
-    return result
+from ansible_collections.clawfleet.openclaw.tests.unit import helpers
 
 
 class Machine(object):
@@ -80,7 +70,7 @@ class Machine(object):
 
     def read_tables(self, *args, **kwargs):
         self.table_reads += 1
-        return tables(self.proc)
+        return helpers.tables(self.proc)
 
     def args(self, **extra):
         args = {'home': str(self.home)}
@@ -91,12 +81,7 @@ class Machine(object):
 
 
 def run_module(args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            openclaw_info.main()
-    result = json.loads(capsys.readouterr().out)
-    result['_exit'] = exc.value.code
-    return result
+    return helpers.run_module(openclaw_info, args, capsys)
 
 
 HARDENED = {

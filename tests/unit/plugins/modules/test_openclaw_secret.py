@@ -15,8 +15,8 @@ import stat
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.clawfleet.openclaw.plugins.modules import openclaw_secret
+from ansible_collections.clawfleet.openclaw.tests.unit import helpers
 
 GIVEN = 'vault-kept-gateway-token-0123456789abcdef'
 OTHER = 'another-vault-token-fedcba9876543210-xyz'
@@ -24,14 +24,7 @@ STORED = 'c0ffee' * 10 + 'abcd'
 
 
 def run_module(args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            openclaw_secret.main()
-    out = capsys.readouterr().out
-    result = json.loads(out)
-    result['_exit'] = exc.value.code
-    result['_raw'] = out
-    return result
+    return helpers.run_module(openclaw_secret, args, capsys)
 
 
 def mode_of(path):
