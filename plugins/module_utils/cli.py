@@ -51,6 +51,16 @@ class CLIResult(object):
         return {'cmd': self.cmd, 'rc': self.rc, 'stdout': self.stdout, 'stderr': self.stderr}
 
 
+def host_argument_spec():
+    """Options that say where OpenClaw lives on the host (documented by the ``host`` doc fragment)."""
+    return dict(
+        openclaw_bin=dict(type='path'),
+        home=dict(type='path'),
+        state_dir=dict(type='path'),
+        config_path=dict(type='path'),
+    )
+
+
 def user_home(user):
     """Home folder of ``user`` (a name), or None if there is no such user."""
     try:

@@ -29,6 +29,8 @@ description:
   - Never runs C(--fix) and never changes the config.
 author:
   - clawfleet.openclaw contributors (@clawfleet)
+extends_documentation_fragment:
+  - clawfleet.openclaw.host
 options:
   kind:
     description: Which OpenClaw check to run.
@@ -76,18 +78,6 @@ options:
     description: Seconds after which the CLI is stopped and the module fails (the audit has been seen to hang).
     type: int
     default: 180
-  openclaw_bin:
-    description: Path of the C(openclaw) executable. Searched on C(PATH) and in common places when unset.
-    type: path
-  home:
-    description: Home folder of the user OpenClaw runs as (C(HOME) of the CLI). Defaults to the home of the user running the module.
-    type: path
-  config_path:
-    description: Config file, passed as C(OPENCLAW_CONFIG_PATH). Defaults to C(<state_dir>/openclaw.json).
-    type: path
-  state_dir:
-    description: State folder, passed as C(OPENCLAW_STATE_DIR). Defaults to C(<home>/.openclaw).
-    type: path
   environment_file:
     description:
       - A systemd-style C(KEY=VALUE) file, usually the Gateway service's C(EnvironmentFile). Its
@@ -291,7 +281,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.clawfleet.openclaw.plugins.module_utils import audit, compat
 from ansible_collections.clawfleet.openclaw.plugins.module_utils.cli import (
-    OpenClawCLI, OpenClawCLIError, parse_json_output)
+    OpenClawCLI, OpenClawCLIError, host_argument_spec, parse_json_output)
 
 DEFAULT_TIMEOUT = 180
 _ENV_KEY = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
@@ -433,11 +423,8 @@ def main():
             skip=dict(type='list', elements='str'),
             run_in_check_mode=dict(type='bool', default=False),
             timeout=dict(type='int', default=DEFAULT_TIMEOUT),
-            openclaw_bin=dict(type='path'),
-            home=dict(type='path'),
-            config_path=dict(type='path'),
-            state_dir=dict(type='path'),
             environment_file=dict(type='path'),
+            **host_argument_spec()
         ),
         supports_check_mode=True,
     )

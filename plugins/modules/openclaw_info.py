@@ -19,19 +19,9 @@ description:
   - Starts no Node process, so it costs milliseconds and is safe on every run.
 author:
   - clawfleet.openclaw contributors (@clawfleet)
+extends_documentation_fragment:
+  - clawfleet.openclaw.host
 options:
-  openclaw_bin:
-    description: Path of the C(openclaw) executable. Searched on C(PATH) and in common places when unset.
-    type: path
-  home:
-    description: Home folder of the user OpenClaw runs as. Defaults to the home of the user running the module.
-    type: path
-  state_dir:
-    description: OpenClaw's state folder. Defaults to C(<home>/.openclaw).
-    type: path
-  config_path:
-    description: Path of C(openclaw.json). Defaults to C(<state_dir>/openclaw.json).
-    type: path
   port:
     description: Gateway port to look at. Defaults to C(gateway.port) from the config, else 18789.
     type: int
@@ -139,7 +129,7 @@ import stat
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.clawfleet.openclaw.plugins.module_utils.cli import (
-    current_user, find_binary, package_root, package_version, user_home)
+    current_user, find_binary, host_argument_spec, package_root, package_version, user_home)
 from ansible_collections.clawfleet.openclaw.plugins.module_utils.config_core import (
     ConfigParseError, get_path, load_strict)
 from ansible_collections.clawfleet.openclaw.plugins.module_utils.listen import listeners
@@ -149,13 +139,7 @@ DEFAULT_PORT = 18789
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            openclaw_bin=dict(type='path'),
-            home=dict(type='path'),
-            state_dir=dict(type='path'),
-            config_path=dict(type='path'),
-            port=dict(type='int'),
-        ),
+        argument_spec=dict(host_argument_spec(), port=dict(type='int')),
         supports_check_mode=True,
     )
     home = module.params['home'] or user_home(current_user())
