@@ -53,11 +53,16 @@ lint_stage() { ansible-lint --profile production --offline; }
 build_stage() {
   local out
   out=$(mktemp -d)
-  ansible-galaxy collection build --output-path "$out" --force "$REPO_ROOT" \
-    && ansible-galaxy collection install --offline -p "$out/installed" "$out"/clawfleet-openclaw-*.tar.gz \
-    && ANSIBLE_COLLECTIONS_PATH="$out/installed" ansible-doc -t module clawfleet.openclaw.openclaw_config >/dev/null \
-    && ANSIBLE_COLLECTIONS_PATH="$out/installed" ansible-doc -t filter clawfleet.openclaw.redact >/dev/null \
-    && ANSIBLE_COLLECTIONS_PATH="$out/installed" ansible-doc -t role clawfleet.openclaw.gateway >/dev/null
+  # Built and installed exactly as a user would, then used from the install only.
+  (
+    export ANSIBLE_COLLECTIONS_PATH="$out/installed"
+    ansible-galaxy collection build --output-path "$out" --force "$REPO_ROOT" \
+      && ansible-galaxy collection install --offline --force -p "$out/installed" "$out"/clawfleet-openclaw-*.tar.gz \
+      && ansible-doc -t module clawfleet.openclaw.openclaw_config >/dev/null \
+      && ansible-doc -t filter clawfleet.openclaw.redact >/dev/null \
+      && ansible-doc -t role clawfleet.openclaw.gateway >/dev/null \
+      && ansible-playbook --syntax-check -i localhost, clawfleet.openclaw.harden >/dev/null
+  )
   local rc=$?
   rm -rf "$out"
   return $rc
