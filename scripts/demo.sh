@@ -9,7 +9,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 trap report_failed_stage EXIT
 
-"$REPO_ROOT/scripts/bootstrap.sh"
+# Set-up stages are timed by the caller when there is one.
+STAGE_REPORT= "$REPO_ROOT/scripts/bootstrap.sh"
 export PATH="$(venv_dir)/bin:$PATH"
 collections="$REPO_ROOT/.cache/collections"
 mkdir -p "$collections/ansible_collections/clawfleet"
