@@ -29,7 +29,8 @@ def default_of(spec):
     value = spec['default']
     if value == '':
         return '`""`'
-    return '`%s`' % yaml.safe_dump(value, default_flow_style=True).strip().replace('\n...', '').strip()
+    text = yaml.safe_dump(value, default_flow_style=True).strip().replace('\n...', '').strip()
+    return '`%s`' % text.replace('|', '\\|')
 
 
 def table(options):

@@ -419,6 +419,10 @@ def _merge_id_list(base, fragment):
                 result[index] = _merge_value(old, patch)
                 break
         else:
+            body = dict((k, v) for k, v in patch.items() if k != 'id')
+            if body and _only_deletions(body):
+                # Deleting keys of an item that does not exist must not create it.
+                continue
             result.append(_merge_value({}, patch))
     return result
 

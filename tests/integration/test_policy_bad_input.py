@@ -1,0 +1,149 @@
+"""Bad inventory values for the tools and agents roles are refused before the host is touched.
+
+Each case runs the real ``ansible-playbook`` with one of the two roles against
+this machine, with a throwaway state folder holding a live openclaw.json with a
+broad tool policy. The run must fail, name the variable, and leave every byte
+of the folder as it was.
+"""
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PLAYBOOK = os.path.join(REPO, 'tests', 'integration', 'playbooks', 'policy_local.yml')
+LIVE = {
+    'meta': {'lastTouchedVersion': '2026.9.6'},
+    'gateway': {'mode': 'local', 'port': 18789, 'bind': 'loopback', 'auth': {'mode': 'token', 'token': '${OPENCLAW_GATEWAY_TOKEN}'}},
+    'tools': {'profile': 'full', 'exec': {'security': 'full', 'ask': 'off'}, 'elevated': {'enabled': True}},
+    'agents': {'entries': {'coder': {'workspace': '~/code'}}},
+    'channels': {'telegram': {'enabled': False, 'dmPolicy': 'allowlist', 'allowFrom': ['123456789']}},
+}
+MONITOR_OPUS = {'id': 'monitor', 'model': 'anthropic/claude-opus-4-5', 'background': True}
+
+# case: (role, extra vars, variable the refusal must name)
+CASES = {
+    # tools
+    'tools-unknown-profile': ('tools', {'openclaw_tools_profile': 'everything'}, 'openclaw_tools_profile'),
+    'tools-coding-profile-for-every-agent': ('tools', {'openclaw_tools_profile': 'coding'},
+                                             'openclaw_tools_broad_default_acknowledged'),
+    'tools-full-profile-for-every-agent': ('tools', {'openclaw_tools_profile': 'full'},
+                                           'openclaw_tools_broad_default_acknowledged'),
+    'tools-exec-for-every-agent': ('tools', {'openclaw_tools_exec_mode': 'full'}, 'openclaw_tools_exec_mode'),
+    'tools-unknown-exec-mode': ('tools', {'openclaw_tools_exec_mode': 'yolo'}, 'openclaw_tools_exec_mode'),
+    'tools-files-outside-workspace': ('tools', {'openclaw_tools_fs_workspace_only': False},
+                                      'openclaw_tools_fs_workspace_only'),
+    'tools-sessions-of-every-agent': ('tools', {'openclaw_tools_sessions_visibility': 'all'},
+                                      'openclaw_tools_sessions_visibility'),
+    'tools-elevated-not-acknowledged': ('tools', {'openclaw_tools_elevated_enabled': True},
+                                        'openclaw_tools_elevated_acknowledged'),
+    'tools-agent-without-id': ('tools', {'openclaw_tools_agents': [{'profile': 'coding'}]}, 'openclaw_tools_agents'),
+    'tools-agent-id-twice': ('tools', {'openclaw_tools_agents': [{'id': 'coder', 'profile': 'coding'},
+                                                                 {'id': 'coder', 'exec_ask': 'always'}]},
+                             'openclaw_tools_agents'),
+    'tools-agent-id-not-accepted-by-openclaw': ('tools', {'openclaw_tools_agents': [{'id': 'Coder Bot'}]},
+                                                'openclaw_tools_agents'),
+    'tools-agent-unknown-profile': ('tools', {'openclaw_tools_agents': [{'id': 'coder', 'profile': 'root'}]},
+                                    'openclaw_tools_agents'),
+    'tools-agent-exec-mode-and-ask': ('tools', {'openclaw_tools_agents': [{'id': 'coder', 'exec_mode': 'allowlist',
+                                                                           'exec_ask': 'always'}]},
+                                      'openclaw_tools_agents'),
+    'tools-agents-not-a-list': ('tools', {'openclaw_tools_agents': 'coder'}, 'openclaw_tools_agents'),
+    # agents
+    'agents-concurrency-zero': ('agents', {'openclaw_agents_max_concurrent': 0}, 'openclaw_agents_max_concurrent'),
+    'agents-concurrency-not-a-number': ('agents', {'openclaw_agents_max_concurrent': 'lots'},
+                                        'openclaw_agents_max_concurrent'),
+    'agents-subagent-concurrency-too-high': ('agents', {'openclaw_agents_subagents_max_concurrent': 64},
+                                             'openclaw_agents_subagents_max_concurrent'),
+    'agents-premium-model-on-background-agent': ('agents', {'openclaw_agents_roster': [MONITOR_OPUS]},
+                                                 'openclaw_agents_premium_background_acknowledged'),
+    'agents-premium-fallback-on-background-agent': (
+        'agents', {'openclaw_agents_roster': [{'id': 'cron', 'model': 'budget/glm-5.1', 'background': True,
+                                               'fallbacks': ['openai/gpt-5.2-pro']}]},
+        'openclaw_agents_premium_background_acknowledged'),
+    'agents-premium-acknowledged-for-another-agent': (
+        'agents', {'openclaw_agents_roster': [{'id': 'monitor', 'model': 'openai/o3-pro', 'background': True}],
+                   'openclaw_agents_premium_background_acknowledged': ['coder']},
+        'openclaw_agents_premium_models'),
+    'agents-roster-without-id': ('agents', {'openclaw_agents_roster': [{'model': 'budget/glm-5.1'}]},
+                                 'openclaw_agents_roster'),
+    'agents-roster-id-twice': ('agents', {'openclaw_agents_roster': [{'id': 'monitor'}, {'id': 'monitor'}]},
+                               'openclaw_agents_roster'),
+    'agents-model-cost-without-name': ('agents', {'openclaw_agents_model_costs': [
+        {'provider': 'budget', 'id': 'glm-5.1', 'cost': {'input': 1.2, 'output': 4}}]}, 'openclaw_agents_model_costs'),
+    'agents-model-cost-negative': ('agents', {'openclaw_agents_model_costs': [
+        {'provider': 'budget', 'id': 'glm-5.1', 'name': 'GLM 5.1', 'cost': {'input': -1, 'output': 4}}]},
+        'openclaw_agents_model_costs'),
+    'agents-model-cost-as-text': ('agents', {'openclaw_agents_model_costs': [
+        {'provider': 'budget', 'id': 'glm-5.1', 'name': 'GLM 5.1', 'cost': {'input': '1.2', 'output': 4}}]},
+        'openclaw_agents_model_costs'),
+    'agents-model-listed-twice': ('agents', {'openclaw_agents_model_costs': [
+        {'provider': 'budget', 'id': 'glm-5.1', 'name': 'GLM 5.1', 'cost': {'input': 1.2, 'output': 4}},
+        {'provider': 'budget', 'id': 'glm-5.1', 'name': 'GLM 5.1 again', 'cost': {'input': 1, 'output': 3}}]},
+        'openclaw_agents_model_costs'),
+}
+
+
+def refusals(output):
+    """The messages of the failed task: its msg and any argument errors."""
+    texts = []
+    for line in output.splitlines():
+        if not line.startswith(('fatal: ', 'failed: ')) or '=> ' not in line:
+            continue
+        result = json.loads(line.split('=> ', 1)[1])
+        texts.append(result.get('msg', ''))
+        texts.extend(result.get('argument_errors', []))
+    return '\n'.join(texts)
+
+
+def snapshot(root):
+    """Every path under root with its mode and content hash."""
+    seen = {}
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = os.path.join(folder, name)
+            st = os.lstat(path)
+            digest = None
+            if os.path.isfile(path):
+                with open(path, 'rb') as handle:
+                    digest = hashlib.sha256(handle.read()).hexdigest()
+            seen[os.path.relpath(path, root)] = (st.st_mode, st.st_mtime_ns, digest)
+    return seen
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('case', sorted(CASES))
+def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
+    role, extra, variable = CASES[case]
+    home = tmp_path / 'home'
+    state = home / '.openclaw'
+    state.mkdir(parents=True)
+    os.chmod(state, 0o755)
+    config = state / 'openclaw.json'
+    config.write_text(json.dumps(LIVE, indent=2) + '\n')
+    os.chmod(config, 0o644)
+    before = snapshot(str(home))
+
+    user = os.environ.get('USER') or 'root'
+    extra_vars = dict(openclaw_user=user, openclaw_home=str(home), openclaw_become=False, policy_roles=[role],
+                      ansible_python_interpreter=sys.executable, **extra)
+    env = dict(os.environ,
+               ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, '.pytest_collections'),
+               ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='0',
+               ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0',
+               # The other role is skipped; its task names must not read as "reached the host".
+               ANSIBLE_DISPLAY_SKIPPED_HOSTS='0',
+               ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-tmp'), ANSIBLE_REMOTE_TEMP=str(tmp_path / 'ansible-tmp'))
+    binary = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+    run = subprocess.run([binary, '-i', 'localhost,', PLAYBOOK, '-e', json.dumps(extra_vars)],
+                         capture_output=True, text=True, check=False, env=env, timeout=300)
+    output = run.stdout + run.stderr
+    assert run.returncode != 0, output
+    # Argument-spec failures print the whole spec, so look in the refusal itself.
+    assert variable in refusals(output), output
+    assert 'Read the host' not in output, 'the role reached the host before refusing:\n' + output
+    assert 'Collect the' not in output, 'a fragment was collected before refusing:\n' + output
+    assert snapshot(str(home)) == before
