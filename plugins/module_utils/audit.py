@@ -10,12 +10,17 @@ Both commands print JSON, in different shapes (measured on 2026.6.5 and
   findings: [{checkId, severity, title, detail, remediation?}],
   suppressedFindings?: [... + suppression: {reason}], deep?, secretDiagnostics?}``
   with severities ``info`` / ``warn`` / ``critical``;
+* ``secrets audit --check --json``: ``{version, status (clean / findings /
+  unresolved), resolution, filesScanned, summary: {plaintextCount,
+  unresolvedRefCount, ...}, findings: [{code, severity, file, jsonPath,
+  message, provider?}]}`` with severities ``warn`` / ``error``, exit code 0 / 1 / 2
+  for the three statuses;
 * ``doctor --lint --json``: ``{schemaVersion? (2026.9 only), ok, checksRun,
   checksSkipped, findings: [{checkId, severity, message, path?, target?,
   requirement?, fixHint?}]}`` with severities ``info`` / ``warning`` / ``error``
   (the words of its ``--severity-min`` option).
 
-:func:`normalize_security` and :func:`normalize_doctor` turn either into
+:func:`normalize_security`, :func:`normalize_secrets` and :func:`normalize_doctor` turn each into
 ``{'summary': {'critical', 'warn', 'info'}, 'findings': [{'checkId',
 'severity', 'title', 'detail', 'remediation'}]}``; the gate
 (:func:`evaluate_gate`) then works the same for both, minus the version's
@@ -185,6 +190,42 @@ def normalize_doctor(data):
         'checks_run': data.get('checksRun'),
         'checks_skipped': data.get('checksSkipped'),
     }
+
+
+# What to do about each code of ``openclaw secrets audit``.
+SECRETS_REMEDIATION = {
+    'PLAINTEXT_FOUND': 'Deliver the value from vault with the secrets role (a file or env SecretRef) so '
+                       'openclaw.json holds only the reference, then rotate the key: it has been on disk in clear.',
+    'REF_UNRESOLVED': 'Create the referenced secret file (0600) or set the variable in the Gateway\'s '
+                      'environment file, and audit with that environment (environment_file).',
+}
+
+
+def normalize_secrets(data):
+    """Normalize ``openclaw secrets audit --check --json`` (a dict or its text).
+
+    ``code`` becomes ``checkId``, ``message`` ``title``; the JSON path, file
+    and provider are joined into ``detail``. Also returns OpenClaw's
+    ``status`` and its ``summary`` counts as ``counts``.
+    """
+    data = _load(data)
+    findings = []
+    for raw in data['findings']:
+        if not isinstance(raw, dict):
+            continue
+        parts = ['%s: %s' % (key, _text(raw[key])) for key in ('jsonPath', 'file', 'provider')
+                 if raw.get(key) not in (None, '')]
+        code = _text(raw.get('code'))
+        findings.append({
+            'checkId': code,
+            'severity': normalize_severity(raw.get('severity')),
+            'title': _text(raw.get('message')),
+            'detail': '; '.join(parts),
+            'remediation': SECRETS_REMEDIATION.get(code, ''),
+        })
+    counts = data.get('summary') if isinstance(data.get('summary'), dict) else {}
+    return {'summary': summarize(findings), 'findings': findings,
+            'status': _text(data.get('status')), 'counts': counts}
 
 
 def findings_at(findings, min_severity):

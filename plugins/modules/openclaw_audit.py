@@ -10,13 +10,17 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: openclaw_audit
-short_description: Run OpenClaw's security audit or doctor lint, report findings, gate on severity
+short_description: Run OpenClaw's security audit, secrets audit or doctor lint, report findings, gate on severity
 version_added: 1.0.0
 description:
-  - Runs C(openclaw security audit [--deep] --json) (O(kind=security)) or
+  - Runs C(openclaw security audit [--deep] --json) (O(kind=security)),
+    C(openclaw secrets audit --check --json) (O(kind=secrets)) or
     C(openclaw doctor --lint --json) (O(kind=doctor)) under a hard timeout and returns the findings
-    in one shape for both, with severities C(info), C(warn) and C(critical) (doctor's C(warning) is
-    C(warn), its C(error) is C(critical)).
+    in one shape for all three, with severities C(info), C(warn) and C(critical) (C(warning) is
+    C(warn), C(error) is C(critical)).
+  - The secrets audit reports secrets stored in clear (C(PLAINTEXT_FOUND), warn) and SecretRefs that
+    do not resolve (C(REF_UNRESOLVED), critical); give the service's O(environment_file) so that env
+    references resolve as they do for the Gateway.
   - Computes the findings that fail a gate at O(fail_on) or above, minus the version's floor, the
     findings no setting can remove (C(summary.attack_surface); C(gateway.probe_failed) with O(deep) from a CLI
     that is not a paired operator device; the warn and info OpenClaw adds when
@@ -35,7 +39,7 @@ options:
   kind:
     description: Which OpenClaw check to run.
     type: str
-    choices: [security, doctor]
+    choices: [security, secrets, doctor]
     default: security
   deep:
     description:
@@ -147,7 +151,7 @@ version:
   type: str
   sample: 2026.9.6
 kind:
-  description: The check that ran, V(security) or V(doctor).
+  description: The check that ran, V(security), V(secrets) or V(doctor).
   returned: always
   type: str
   sample: security
@@ -266,6 +270,11 @@ issues:
   type: list
   elements: dict
   sample: [{path: logging, message: 'Unrecognized key: "redactSensitive"'}]
+status:
+  description: OpenClaw's own verdict with O(kind=secrets) (V(clean), V(findings) or V(unresolved)); empty otherwise.
+  returned: always
+  type: str
+  sample: clean
 duration:
   description: Seconds the command took.
   returned: always
@@ -371,6 +380,8 @@ def read_suppressions(module, config_path):
 
 
 def build_command(kind, deep, skip):
+    if kind == 'secrets':
+        return ['secrets', 'audit', '--check', '--json']
     if kind == 'security':
         args = ['security', 'audit']
         if deep:
@@ -397,7 +408,8 @@ def exit_failure(run):
 
 
 def gate_message(kind, version, fail_on, failing):
-    what = 'openclaw security audit' if kind == 'security' else 'openclaw doctor --lint'
+    what = {'security': 'openclaw security audit', 'secrets': 'openclaw secrets audit --check',
+            'doctor': 'openclaw doctor --lint'}[kind]
     lines = ['%s on OpenClaw %s: %d finding(s) at or above %s are not accepted:'
              % (what, version or '(unknown version)', len(failing), fail_on)]
     for finding in failing:
@@ -406,6 +418,9 @@ def gate_message(kind, version, fail_on, failing):
         lines.append('Fix each one (see findings[].remediation), or accept it with a reason in '
                      'openclaw_audit_accepted_findings (written to security.audit.suppressions, '
                      'so OpenClaw itself shows what was accepted and why).')
+    elif kind == 'secrets':
+        lines.append('Move each clear secret into a SecretRef delivered from vault (the secrets role) and '
+                     'rotate it, and make every reference resolve (see findings[].remediation).')
     else:
         lines.append('Fix each one (see findings[].remediation), or skip the check by id with the '
                      'skip option if no setting can fix it on this host.')
@@ -415,7 +430,7 @@ def gate_message(kind, version, fail_on, failing):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            kind=dict(type='str', choices=['security', 'doctor'], default='security'),
+            kind=dict(type='str', choices=['security', 'secrets', 'doctor'], default='security'),
             deep=dict(type='bool', default=False),
             mode=dict(type='str', choices=['report', 'gate'], default='report'),
             fail_on=dict(type='str', choices=['critical', 'warn', 'info'], default='warn'),
@@ -472,6 +487,7 @@ def main():
         skipped_checks=list(skip),
         cmd=['openclaw'] + args,
         exit_code=None,
+        status='',
         duration=0.0,
     )
 
@@ -522,6 +538,17 @@ def main():
         result['suppressions'] = suppressions
         floor = compat.audit_floor(version, deep=params['deep'], paired_operator=params['paired_operator'],
                                    suppressions=suppressions)
+    elif kind == 'secrets':
+        # 0 clean, 1 findings, 2 unresolved references: all three print the report.
+        if run.rc not in (0, 1, 2):
+            module.fail_json(msg=exit_failure(run), **result)
+        try:
+            report = audit.normalize_secrets(data if data is not None else run.stdout)
+        except audit.AuditFormatError as exc:
+            module.fail_json(msg='`%s` exited %d but %s: %s' % (' '.join(run.cmd), run.rc, exc, tail(run.stderr)),
+                             **result)
+        result['status'] = report['status']
+        floor = []
     else:
         if run.rc == 2:
             reason = ''

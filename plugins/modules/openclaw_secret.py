@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: openclaw_secret
-short_description: Keep one secret in a private single-value file for an OpenClaw SecretRef
+short_description: Keep one secret in a private file for an OpenClaw SecretRef, and track its age
 version_added: 1.0.0
 description:
   - "Ensures that a file holds exactly one secret value (a Gateway token, a provider key, a bot token),
@@ -19,8 +19,17 @@ description:
   - When no I(value) is given, an existing file is kept as it is, and a missing one gets a new random
     value of I(length) hexadecimal characters, so a host keeps its own secret across runs.
   - The value is never returned, logged or shown in a diff; the diff says only whether it changes.
+  - With O(env_name), O(path) is instead an environment file (C(NAME=value) lines, as systemd's
+    C(EnvironmentFile=) reads them) and only the line of O(env_name) is managed; the other lines are kept.
+    OpenClaw then reads the value through an C(env) SecretRef.
   - The file is written atomically (temporary file in the same folder, fsync, rename); its folder is
     created C(0700) when missing.
+  - With O(max_age_days), the module tracks the key's age for the rotation table of the hardening guide
+    (90 days for a production provider key, 30 for a development key). A small record file (O(record),
+    C(0600), no secret in it) keeps the date the current value was issued and its fingerprint; a value
+    that changes, here or behind the module's back, counts as rotated that day unless O(rotated_on) says
+    when it was issued. A key within O(warn_days) of its limit gives a warning; a key past it gives a
+    warning, or fails the task with O(fail_when_overdue).
 author:
   - clawfleet.openclaw contributors (@clawfleet)
 options:
@@ -44,6 +53,40 @@ options:
     description: Replace the stored value with a new random one (token rotation).
     type: bool
     default: false
+  env_name:
+    description:
+      - Keep the secret as the line C(<env_name>=<value>) of the environment file O(path) instead of as the
+        whole file. Upper-case letters, digits and C(_), starting with a letter (OpenClaw's env SecretRef ids).
+      - The value may not hold white space, quotes, C(\\), C($) or C(#), which an environment file would
+        interpret.
+    type: str
+  label:
+    description: Name of the secret in messages and in the rotation record (for example C(anthropic api key)).
+    type: str
+  max_age_days:
+    description:
+      - Rotate the key after this many days (the guide's table: 90 for a production provider key, 30 for a
+        development key). V(0) or unset tracks nothing and writes no record.
+    type: int
+  warn_days:
+    description: Warn this many days before O(max_age_days) is reached.
+    type: int
+    default: 14
+  rotated_on:
+    description:
+      - Date (C(YYYY-MM-DD)) the current value was issued, when the inventory knows it (for example when vault
+        holds a key created before it was managed here). When set it is the key's date; otherwise the record's
+        date is kept while the value is unchanged, and a new value counts from today.
+    type: str
+  fail_when_overdue:
+    description: Fail the task when the key is older than O(max_age_days), instead of warning.
+    type: bool
+    default: false
+  record:
+    description:
+      - Path of the rotation record. Defaults to C(<path>.rotation.json), or C(<folder of path>/<env_name>.rotation.json)
+        with O(env_name).
+    type: path
   owner:
     description: Owner of the file and of a folder created for it.
     type: str
@@ -77,6 +120,23 @@ EXAMPLES = r'''
   clawfleet.openclaw.openclaw_secret:
     path: /home/openclaw/.openclaw/secrets/gateway-token
     regenerate: true
+
+- name: A production provider key from vault, in a file, rotated every 90 days
+  clawfleet.openclaw.openclaw_secret:
+    path: /home/openclaw/.openclaw/secrets/anthropic-api-key
+    value: "{{ vault_anthropic_api_key }}"
+    min_length: 20
+    label: anthropic api key
+    max_age_days: 90
+  no_log: true
+
+- name: The Telegram bot token as a line of the Gateway's environment file
+  clawfleet.openclaw.openclaw_secret:
+    path: /home/openclaw/.openclaw/gateway.env
+    env_name: TELEGRAM_BOT_TOKEN
+    value: "{{ vault_telegram_bot_token }}"
+    min_length: 20
+  no_log: true
 '''
 
 RETURN = r'''
@@ -96,12 +156,41 @@ fingerprint:
   returned: when the file exists after the run (not in check mode for a new file)
   type: str
   sample: 3f2a9c01d4e7
+rotation:
+  description:
+    - V(ok), V(due) (within O(warn_days) of the limit), V(overdue) (past it), or V(untracked) without O(max_age_days).
+  returned: always
+  type: str
+  sample: ok
+rotated_on:
+  description: Date the current value was issued (or first seen), when tracked.
+  returned: when O(max_age_days) is set
+  type: str
+  sample: '2026-11-25'
+age_days:
+  description: Days since RV(rotated_on).
+  returned: when O(max_age_days) is set
+  type: int
+  sample: 12
+max_age_days:
+  description: The limit the age was checked against.
+  returned: when O(max_age_days) is set
+  type: int
+  sample: 90
+record:
+  description: Path of the rotation record.
+  returned: when O(max_age_days) is set
+  type: str
+  sample: /home/openclaw/.openclaw/secrets/anthropic-api-key.rotation.json
 '''
 
 import binascii
+import datetime
 import hashlib
 import hmac
+import json
 import os
+import re
 import stat
 import tempfile
 
@@ -112,12 +201,55 @@ def fingerprint(value):
     return hashlib.sha256(value.encode('utf-8')).hexdigest()[:12]
 
 
-def read_current(path):
+ENV_NAME = re.compile(r'^[A-Z][A-Z0-9_]{0,127}$')
+# Characters an environment file would interpret (quoting, expansion, comments).
+ENV_UNSAFE = re.compile(r'[\s"\'\\$#`]')
+
+
+def read_text(path):
     try:
         with open(path, 'r') as handle:
-            return handle.read().strip()
+            return handle.read()
     except (IOError, OSError):
         return None
+
+
+def read_current(path):
+    text = read_text(path)
+    return None if text is None else text.strip()
+
+
+def env_lines(path):
+    text = read_text(path)
+    return [] if text is None else text.splitlines()
+
+
+def env_value(lines, name):
+    """The value of ``name`` in an environment file's lines, or None."""
+    for line in lines:
+        key, sep, value = line.strip().partition('=')
+        if sep and key.strip() == name:
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in ('"', "'"):
+                value = value[1:-1]
+            return value
+    return None
+
+
+def env_text(lines, name, value):
+    """The environment file with ``name`` set to ``value``, every other line kept."""
+    out, done = [], False
+    for line in lines:
+        key, sep, dummy = line.strip().partition('=')
+        if sep and key.strip() == name:
+            if not done:
+                out.append('%s=%s' % (name, value))
+                done = True
+            continue
+        out.append(line)
+    if not done:
+        out.append('%s=%s' % (name, value))
+    return '\n'.join(out)
 
 
 def write_atomically(module, path, value):
@@ -146,6 +278,13 @@ def main():
             length=dict(type='int', default=64),
             min_length=dict(type='int', default=32),
             regenerate=dict(type='bool', default=False),
+            env_name=dict(type='str'),
+            label=dict(type='str'),
+            max_age_days=dict(type='int'),
+            warn_days=dict(type='int', default=14),
+            rotated_on=dict(type='str'),
+            fail_when_overdue=dict(type='bool', default=False),
+            record=dict(type='path'),
             owner=dict(type='str'),
             group=dict(type='str'),
         ),
@@ -162,11 +301,25 @@ def main():
                              '(for example: openssl rand -hex 32)' % (path, module.params['min_length']))
     if module.params['length'] < module.params['min_length']:
         module.fail_json(msg='length must be at least min_length (%d)' % module.params['min_length'])
+    env_name = module.params['env_name']
+    label = module.params['label'] or env_name or os.path.basename(path)
+    if env_name is not None:
+        if not ENV_NAME.match(env_name):
+            module.fail_json(msg='env_name %r is not a valid variable name for an OpenClaw env SecretRef: use '
+                                 'upper-case letters, digits and _, starting with a letter.' % env_name)
+        if value is not None and ENV_UNSAFE.search(value.strip()):
+            module.fail_json(msg='the value for %s holds white space, a quote, \\, $, # or `, which an environment '
+                                 'file would interpret; deliver this secret as a file instead.' % env_name)
+    rotated_on = parse_date(module, module.params['rotated_on'])
+    tracked = bool(module.params['max_age_days'])
+    if tracked and module.params['max_age_days'] < 0:
+        module.fail_json(msg='max_age_days must be positive (the guide: 90 for production keys, 30 for development keys)')
 
     if os.path.islink(path) or (os.path.lexists(path) and not stat.S_ISREG(os.lstat(path).st_mode)):
         module.fail_json(msg='%s must be a regular file, not a link: OpenClaw refuses linked secret files. '
                              'Remove the link (or point the variable at the real file) and run again.' % path)
-    current = read_current(path)
+    lines = env_lines(path) if env_name else None
+    current = env_value(lines, env_name) if env_name else read_current(path)
     if value is not None:
         new = value.strip()
         action = 'unchanged' if current is not None and hmac.compare_digest(current, new) else (
@@ -177,12 +330,22 @@ def main():
     else:
         new, action = current, 'unchanged'
 
-    result = dict(changed=action != 'unchanged', path=path, action=action)
+    result = dict(changed=action != 'unchanged', path=path, action=action, rotation='untracked')
     if module._diff:
+        what = '%s ' % env_name if env_name else ''
         result['diff'] = dict(before_header=path, after_header=path,
-                              before='' if current is None else 'secret present (value hidden)\n',
-                              after='secret present (value hidden)\n' if action == 'unchanged'
-                              else 'secret %s (value hidden)\n' % action)
+                              before='' if current is None else '%ssecret present (value hidden)\n' % what,
+                              after='%ssecret present (value hidden)\n' % what if action == 'unchanged'
+                              else '%ssecret %s (value hidden)\n' % (what, action))
+    if tracked:
+        record_path = module.params['record'] or (
+            os.path.join(os.path.dirname(path), '%s.rotation.json' % env_name) if env_name else path + '.rotation.json')
+        new_record = rotation_record(read_record(record_path), label, fingerprint(new), action, rotated_on,
+                                     module.params['max_age_days'])
+        result.update(record=record_path, rotated_on=new_record['rotated_on'],
+                      max_age_days=module.params['max_age_days'])
+        record_changed = read_record(record_path) != new_record
+        result['changed'] |= record_changed
 
     if not module.check_mode:
         folder = os.path.dirname(path)
@@ -191,14 +354,81 @@ def main():
             result['changed'] |= module.set_owner_if_different(folder, module.params['owner'], False)
             result['changed'] |= module.set_group_if_different(folder, module.params['group'], False)
         if action != 'unchanged':
-            write_atomically(module, path, new)
+            write_atomically(module, path, env_text(lines, env_name, new) if env_name else new)
         file_args = module.load_file_common_arguments(
             dict(path=path, mode='0600', owner=module.params['owner'], group=module.params['group']))
         result['changed'] = module.set_fs_attributes_if_different(file_args, result['changed'])
+        if tracked:
+            if record_changed:
+                write_atomically(module, record_path, json.dumps(new_record, sort_keys=True))
+            record_args = module.load_file_common_arguments(
+                dict(path=record_path, mode='0600', owner=module.params['owner'], group=module.params['group']))
+            result['changed'] = module.set_fs_attributes_if_different(record_args, result['changed'])
         result['fingerprint'] = fingerprint(new)
     elif current is not None and action == 'unchanged':
         result['fingerprint'] = fingerprint(current)
+
+    if tracked:
+        judge_age(module, result, label)
     module.exit_json(**result)
+
+
+def today():
+    return datetime.datetime.utcnow().date()
+
+
+def parse_date(module, text):
+    if text is None or text == '':
+        return None
+    try:
+        day = datetime.datetime.strptime(str(text), '%Y-%m-%d').date()
+    except ValueError:
+        module.fail_json(msg='rotated_on %r is not a date: write it as YYYY-MM-DD (the day the key was issued).' % text)
+    if day > today():
+        module.fail_json(msg='rotated_on %s is in the future: give the day the current key was issued.' % text)
+    return day.isoformat()
+
+
+def read_record(path):
+    try:
+        with open(path, 'r') as handle:
+            data = json.load(handle)
+    except (IOError, OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def rotation_record(old, label, print_, action, rotated_on, max_age_days):
+    """The record after this run: the inventory's date, else the kept date while the value is the same."""
+    if rotated_on:
+        day = rotated_on
+    elif old and action == 'unchanged' and old.get('fingerprint') == print_ and old.get('rotated_on'):
+        day = old['rotated_on']
+    else:
+        day = today().isoformat()
+    return {'label': label, 'fingerprint': print_, 'rotated_on': day, 'max_age_days': max_age_days}
+
+
+def judge_age(module, result, label):
+    issued = datetime.datetime.strptime(result['rotated_on'], '%Y-%m-%d').date()
+    age = (today() - issued).days
+    limit = result['max_age_days']
+    result['age_days'] = age
+    if age > limit:
+        result['rotation'] = 'overdue'
+        message = ('%s is %d days old, past its rotation limit of %d days: issue a new key at the provider, put it '
+                   'in vault and run again (the guide rotates production provider keys every 90 days, development '
+                   'keys every 30).' % (label, age, limit))
+        if module.params['fail_when_overdue']:
+            result['msg'] = message
+            module.fail_json(**result)
+        module.warn(message)
+    elif age >= limit - module.params['warn_days']:
+        result['rotation'] = 'due'
+        module.warn('%s is %d days old and due for rotation within %d days (limit %d).'
+                    % (label, age, limit - age, limit))
+    else:
+        result['rotation'] = 'ok'
 
 
 if __name__ == '__main__':

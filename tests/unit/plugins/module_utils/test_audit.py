@@ -333,3 +333,38 @@ def test_reported_suppressions():
 ])
 def test_count_suppressions(config, count):
     assert audit.count_suppressions(config) == count
+
+
+SECRETS = [
+    ('2026.9.6', 'secrets-audit-clean', 0, 'clean', {'critical': 0, 'warn': 0, 'info': 0}),
+    ('2026.9.6', 'secrets-audit-plaintext', 1, 'findings', {'critical': 0, 'warn': 1, 'info': 0}),
+    ('2026.9.6', 'secrets-audit-unresolved', 2, 'unresolved', {'critical': 1, 'warn': 0, 'info': 0}),
+    ('2026.6.5', 'secrets-audit-clean', 0, 'clean', {'critical': 0, 'warn': 0, 'info': 0}),
+    ('2026.6.5', 'secrets-audit-plaintext', 1, 'findings', {'critical': 0, 'warn': 1, 'info': 0}),
+    ('2026.6.5', 'secrets-audit-unresolved', 2, 'unresolved', {'critical': 1, 'warn': 0, 'info': 0}),
+]
+
+
+@pytest.mark.parametrize('version,name,rc,status,summary', SECRETS, ids=['%s/%s' % c[:2] for c in SECRETS])
+def test_normalize_secrets(version, name, rc, status, summary):
+    rec = recording(version, name)
+    assert rec['rc'] == rc
+    report = audit.normalize_secrets(rec['stdout'])
+    assert report['status'] == status
+    assert report['summary'] == summary
+    for finding in report['findings']:
+        assert set(audit.FINDING_KEYS) <= set(finding)
+        assert finding['remediation']
+
+
+def test_secrets_fields_map_to_the_common_shape():
+    report = audit.normalize_secrets(recording('2026.9.6', 'secrets-audit-plaintext')['stdout'])
+    assert report['findings'] == [{
+        'checkId': 'PLAINTEXT_FOUND', 'severity': 'warn',
+        'title': 'models.providers.anthropic.apiKey is stored as plaintext.',
+        'detail': 'jsonPath: models.providers.anthropic.apiKey; file: <HOME>/.openclaw/openclaw.json; provider: anthropic',
+        'remediation': audit.SECRETS_REMEDIATION['PLAINTEXT_FOUND'],
+    }]
+    assert report['counts']['plaintextCount'] == 1
+    # The literal key of the run is in the recorded config, never in what the CLI printed.
+    assert 'sk-ant-' not in recording('2026.9.6', 'secrets-audit-plaintext')['stdout']

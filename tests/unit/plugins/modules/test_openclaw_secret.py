@@ -252,3 +252,153 @@ def test_symlink_is_refused_before_any_write(target_exists, args, secrets, capsy
     result = run_module(dict(args, path=str(secrets)), capsys)
     assert os.path.islink(str(secrets)), 'the link was replaced'
     assert result.get('failed') is True
+
+
+# ---- environment file -------------------------------------------------------
+
+def test_env_line_added_and_other_lines_kept(tmp_path, capsys):
+    env = tmp_path / 'gateway.env'
+    env.write_text('# the Gateway service reads this\nOPENCLAW_SERVICE_KIND=gateway\n')
+    os.chmod(str(env), 0o644)
+    result = run_module({'path': str(env), 'env_name': 'ANTHROPIC_API_KEY', 'value': GIVEN,
+                         '_ansible_diff': True}, capsys)
+    assert result['changed'] is True and result['action'] == 'created'
+    assert env.read_text() == ('# the Gateway service reads this\nOPENCLAW_SERVICE_KIND=gateway\n'
+                               'ANTHROPIC_API_KEY=%s\n' % GIVEN)
+    assert mode_of(env) == 0o600
+    assert GIVEN not in result['_raw']
+    assert 'ANTHROPIC_API_KEY' in result['diff']['after']
+
+
+def test_env_line_replaced_in_place_and_unchanged_after(tmp_path, capsys):
+    env = tmp_path / 'gateway.env'
+    env.write_text('A=1\nANTHROPIC_API_KEY="%s"\nB=2\n' % OTHER)
+    os.chmod(str(env), 0o600)
+    result = run_module({'path': str(env), 'env_name': 'ANTHROPIC_API_KEY', 'value': GIVEN}, capsys)
+    assert result['action'] == 'replaced'
+    assert env.read_text() == 'A=1\nANTHROPIC_API_KEY=%s\nB=2\n' % GIVEN
+    again = run_module({'path': str(env), 'env_name': 'ANTHROPIC_API_KEY', 'value': GIVEN}, capsys)
+    assert again['changed'] is False and again['action'] == 'unchanged'
+
+
+def test_env_quoted_current_value_is_the_same_value(tmp_path, capsys):
+    env = tmp_path / 'gateway.env'
+    env.write_text("ANTHROPIC_API_KEY='%s'\n" % GIVEN)
+    os.chmod(str(env), 0o600)
+    result = run_module({'path': str(env), 'env_name': 'ANTHROPIC_API_KEY', 'value': GIVEN}, capsys)
+    assert result['changed'] is False
+
+
+@pytest.mark.parametrize('name', ['anthropic_key', '1KEY', 'KEY-NAME', ''])
+def test_env_name_must_be_an_env_ref_id(name, tmp_path, capsys):
+    env = tmp_path / 'gateway.env'
+    result = run_module({'path': str(env), 'env_name': name, 'value': GIVEN}, capsys)
+    assert result['failed'] is True
+    assert 'env_name' in result['msg'] and 'upper-case' in result['msg']
+    assert not env.exists()
+
+
+@pytest.mark.parametrize('bad', ['with space-0123456789abcdefghijklmnop', 'dollar$sign-0123456789abcdefghij',
+                                 'quote"0123456789abcdefghijklmnop', 'hash#0123456789abcdefghijklmnopqrst'])
+def test_env_value_an_env_file_would_interpret_is_refused(bad, tmp_path, capsys):
+    env = tmp_path / 'gateway.env'
+    result = run_module({'path': str(env), 'env_name': 'TELEGRAM_BOT_TOKEN', 'value': bad}, capsys)
+    assert result['failed'] is True
+    assert 'TELEGRAM_BOT_TOKEN' in result['msg'] and 'as a file instead' in result['msg']
+    assert bad not in result['_raw']
+    assert not env.exists()
+
+
+# ---- key age ------------------------------------------------------------------
+
+def days_ago(days):
+    import datetime
+    return (datetime.datetime.utcnow().date() - datetime.timedelta(days=days)).isoformat()
+
+
+def test_age_is_tracked_from_the_first_run(secrets, capsys):
+    result = run_module({'path': str(secrets), 'value': GIVEN, 'max_age_days': 90, 'label': 'anthropic key'}, capsys)
+    assert result['rotation'] == 'ok' and result['age_days'] == 0 and result['rotated_on'] == days_ago(0)
+    record = json.loads((secrets.parent / 'gateway-token.rotation.json').read_text())
+    assert record == {'label': 'anthropic key', 'fingerprint': fingerprint(GIVEN),
+                      'rotated_on': days_ago(0), 'max_age_days': 90}
+    assert mode_of(secrets.parent / 'gateway-token.rotation.json') == 0o600
+    assert GIVEN not in (secrets.parent / 'gateway-token.rotation.json').read_text()
+    again = run_module({'path': str(secrets), 'value': GIVEN, 'max_age_days': 90, 'label': 'anthropic key'}, capsys)
+    assert again['changed'] is False
+
+
+def test_recorded_date_is_kept_while_the_value_is_the_same(secrets, capsys):
+    store(secrets, GIVEN)
+    record = secrets.parent / 'gateway-token.rotation.json'
+    record.write_text(json.dumps({'label': 'k', 'fingerprint': fingerprint(GIVEN), 'rotated_on': days_ago(40),
+                                  'max_age_days': 90}, sort_keys=True))
+    os.chmod(str(record), 0o600)
+    result = run_module({'path': str(secrets), 'value': GIVEN, 'max_age_days': 90, 'label': 'k'}, capsys)
+    assert result['changed'] is False
+    assert result['age_days'] == 40 and result['rotation'] == 'ok'
+
+
+def test_new_value_counts_as_rotated_today(secrets, capsys):
+    store(secrets, OTHER)
+    record = secrets.parent / 'gateway-token.rotation.json'
+    record.write_text(json.dumps({'label': 'k', 'fingerprint': fingerprint(OTHER), 'rotated_on': days_ago(200),
+                                  'max_age_days': 90}))
+    result = run_module({'path': str(secrets), 'value': GIVEN, 'max_age_days': 90, 'label': 'k'}, capsys)
+    assert result['action'] == 'replaced' and result['age_days'] == 0 and result['rotation'] == 'ok'
+
+
+def test_value_changed_behind_our_back_counts_from_today(secrets, capsys):
+    store(secrets, GIVEN)
+    record = secrets.parent / 'gateway-token.rotation.json'
+    record.write_text(json.dumps({'label': 'k', 'fingerprint': fingerprint(OTHER), 'rotated_on': days_ago(200),
+                                  'max_age_days': 90}))
+    result = run_module({'path': str(secrets), 'max_age_days': 90, 'label': 'k'}, capsys)
+    assert result['action'] == 'unchanged' and result['changed'] is True
+    assert result['age_days'] == 0
+
+
+def test_due_key_warns(secrets, capsys):
+    result = run_module({'path': str(secrets), 'value': GIVEN, 'max_age_days': 30, 'rotated_on': days_ago(20),
+                         'label': 'dev key'}, capsys)
+    assert result['rotation'] == 'due' and result['age_days'] == 20
+    assert any('dev key is 20 days old and due for rotation within 10 days' in w for w in helpers.warnings_of(result))
+
+
+def test_overdue_key_warns_by_default(secrets, capsys):
+    result = run_module({'path': str(secrets), 'value': GIVEN, 'max_age_days': 90, 'rotated_on': days_ago(91),
+                         'label': 'prod key'}, capsys)
+    assert not result.get('failed')
+    assert result['rotation'] == 'overdue'
+    assert any('past its rotation limit of 90 days' in w for w in helpers.warnings_of(result))
+
+
+def test_overdue_key_fails_when_asked(secrets, capsys):
+    result = run_module({'path': str(secrets), 'value': GIVEN, 'max_age_days': 90, 'rotated_on': days_ago(120),
+                         'label': 'prod key', 'fail_when_overdue': True}, capsys)
+    assert result['failed'] is True
+    assert result['rotation'] == 'overdue'
+    assert 'prod key is 120 days old' in result['msg'] and 'put it in vault' in result['msg']
+    assert GIVEN not in result['_raw']
+
+
+@pytest.mark.parametrize('day,text', [('2026-13-01', 'not a date'), ('yesterday', 'not a date'),
+                                      ('2999-01-01', 'in the future')])
+def test_bad_rotated_on_is_refused(day, text, secrets, capsys):
+    result = run_module({'path': str(secrets), 'value': GIVEN, 'max_age_days': 90, 'rotated_on': day}, capsys)
+    assert result['failed'] is True and text in result['msg']
+    assert not secrets.exists()
+
+
+def test_check_mode_writes_no_record(secrets, capsys):
+    result = run_module({'path': str(secrets), 'value': GIVEN, 'max_age_days': 90, '_ansible_check_mode': True}, capsys)
+    assert result['changed'] is True and result['rotation'] == 'ok'
+    assert not secrets.parent.exists()
+
+
+def test_env_secret_record_is_named_after_the_variable(tmp_path, capsys):
+    env = tmp_path / 'gateway.env'
+    result = run_module({'path': str(env), 'env_name': 'ANTHROPIC_API_KEY', 'value': GIVEN, 'max_age_days': 30},
+                        capsys)
+    assert result['record'] == str(tmp_path / 'ANTHROPIC_API_KEY.rotation.json')
+    assert (tmp_path / 'ANTHROPIC_API_KEY.rotation.json').exists()
