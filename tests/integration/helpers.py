@@ -87,9 +87,12 @@ def playbook_env(home=None, temp=None, **more):
     return env
 
 
-def run_playbook(path, extra_vars, env, check=False, timeout=600):
-    """Run the real ``ansible-playbook`` against localhost; the result and its whole output."""
-    command = [ANSIBLE_PLAYBOOK, '-i', 'localhost,', path, '-e', json.dumps(extra_vars)]
+def run_playbook(path, extra_vars, env, check=False, timeout=600, options=()):
+    """Run the real ``ansible-playbook`` against localhost; the result and its whole output.
+
+    ``options`` are more command-line options, such as ``['-vvv', '--diff']``.
+    """
+    command = [ANSIBLE_PLAYBOOK, '-i', 'localhost,', path, '-e', json.dumps(extra_vars)] + list(options)
     if check:
         command += ['--check', '--diff']
     run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout, check=False)
