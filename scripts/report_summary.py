@@ -19,16 +19,21 @@ def line(report):
     if not report:
         return 'no report'
     summary = report.get('security', {}).get('summary', {})
-    return 'critical %s, warn %s, info %s' % (summary.get('critical', '?'), summary.get('warn', '?'),
+    text = 'critical %s, warn %s, info %s' % (summary.get('critical', '?'), summary.get('warn', '?'),
                                               summary.get('info', '?'))
+    secrets = report.get('secrets') or {}
+    if secrets.get('summary'):
+        text += '; secrets %s' % (secrets.get('status') or
+                                  '%d finding(s)' % sum(secrets['summary'].values()))
+    return text
 
 
 def main(root):
     before, after = load(os.path.join(root, 'before')), load(os.path.join(root, 'after'))
-    print('%-18s %-10s %-34s %s' % ('host', 'openclaw', 'before', 'after'))
+    print('%-18s %-10s %-52s %s' % ('host', 'openclaw', 'before', 'after'))
     for host in sorted(set(before) | set(after)):
         version = (after.get(host) or before.get(host) or {}).get('version', '?')
-        print('%-18s %-10s %-34s %s' % (host, version, line(before.get(host)), line(after.get(host))))
+        print('%-18s %-10s %-52s %s' % (host, version, line(before.get(host)), line(after.get(host))))
         remaining = [f['checkId'] for f in (after.get(host) or {}).get('failing', [])]
         if remaining:
             print('  beyond the floor after hardening: %s' % ', '.join(remaining))

@@ -18,6 +18,9 @@ import pytest
 from ansible_collections.clawfleet.openclaw.plugins.modules import openclaw_secret
 from ansible_collections.clawfleet.openclaw.tests.unit import helpers
 
+# The key-age cases read the module's warnings.
+pytestmark = pytest.mark.usefixtures('fresh_warnings')
+
 GIVEN = 'vault-kept-gateway-token-0123456789abcdef'
 OTHER = 'another-vault-token-fedcba9876543210-xyz'
 STORED = 'c0ffee' * 10 + 'abcd'
