@@ -57,15 +57,15 @@ options:
     description:
       - Keep the secret as the line C(<env_name>=<value>) of the environment file O(path) instead of as the
         whole file. Upper-case letters, digits and C(_), starting with a letter (OpenClaw's env SecretRef ids).
-      - The value may not hold white space, quotes, C(\\), C($) or C(#), which an environment file would
-        interpret.
+      - The value may not hold white space, quote characters, backslashes, dollar signs or hash signs, which an
+        environment file would interpret.
     type: str
   label:
     description: Name of the secret in messages and in the rotation record (for example C(anthropic api key)).
     type: str
   max_age_days:
     description:
-      - Rotate the key after this many days (the guide's table: 90 for a production provider key, 30 for a
+      - Rotate the key after this many days (the guide's table says 90 for a production provider key, 30 for a
         development key). V(0) or unset tracks nothing and writes no record.
     type: int
   warn_days:

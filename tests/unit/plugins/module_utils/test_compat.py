@@ -394,3 +394,97 @@ def test_doctor_unfixable_2026_6_is_its_own_measured_list():
     assert sorted(checks) == ['core/doctor/skills-readiness']
     assert 'host state' in checks['core/doctor/skills-readiness']
     assert len(DOCTOR_UNFIXABLE) == 2
+
+
+# --------------------------------------------------------------------------
+# the surface role's keys (measured with both versions' schemas and validate)
+# --------------------------------------------------------------------------
+
+SURFACE_FRAGMENT = {
+    'discovery': {'mdns': {'mode': 'off'}},
+    'mcp': {'apps': {'enabled': False}},
+    'skills': {'workshop': {'autonomous': {'mode': 'off'}, 'approvalPolicy': 'pending'},
+               'install': {'allowUploadedArchives': False}},
+    'gateway': {'nodes': {'commands': {'allow': None, 'deny': ['system.run']},
+                          'allowCommands': None, 'allowSkills': False},
+                'tools': {'allow': None}},
+}
+
+
+def test_surface_fragment_passes_unchanged_on_2026_9_6():
+    assert translate(SURFACE_FRAGMENT, '2026.9.6') == (SURFACE_FRAGMENT, [])
+
+
+def test_surface_fragment_on_2026_6_5():
+    result, warnings = translate(SURFACE_FRAGMENT, '2026.6.5')
+    assert result == {
+        'discovery': {'mdns': {'mode': 'off'}},
+        'skills': {'workshop': {'autonomous': {'enabled': False}, 'approvalPolicy': 'pending'},
+                   'install': {'allowUploadedArchives': False}},
+        # The null of the newer spelling is kept (harmless) next to the older one, which it removes.
+        'gateway': {'nodes': {'commands': {'allow': None}, 'allowCommands': None, 'denyCommands': ['system.run']},
+                    'tools': {'allow': None}},
+    }
+    assert warnings == [
+        'skills.workshop.autonomous.mode translated to skills.workshop.autonomous.enabled = false for OpenClaw '
+        '2026.6.5 (the switch is the boolean enabled (off is false, propose and auto are true))',
+        'mcp.apps dropped: OpenClaw 2026.6.5 does not have it (added in 2026.9 with MCP Apps views)',
+        'gateway.nodes.allowSkills dropped: OpenClaw 2026.6.5 does not have it '
+        '(added in 2026.9 with skills published by paired nodes)',
+        'gateway.nodes.commands.deny translated to gateway.nodes.denyCommands for OpenClaw 2026.6.5 '
+        '(the older spelling of the node command denylist)',
+    ]
+
+
+def test_surface_fragment_merges_into_an_unsafe_2026_6_5_config():
+    live = {'gateway': {'nodes': {'allowCommands': ['camera.snap'], 'denyCommands': ['system.run *']}},
+            'mcp': {'servers': {'files': {'command': 'mcp-files'}}}}
+    translated, dummy = translate(SURFACE_FRAGMENT, '2026.6.5')
+    merged = merge(live, translated)
+    assert merged['gateway'] == {'nodes': {'denyCommands': ['system.run']}}
+    # No gateway.nodes.commands object appears for 2026.6.5, which refuses it.
+    assert 'commands' not in merged['gateway']['nodes']
+    assert merged['mcp'] == live['mcp']
+
+
+@pytest.mark.parametrize('version, fragment, expected, renamed', [
+    ('2026.6.5', {'gateway': {'nodes': {'commands': {'allow': ['camera.snap'], 'deny': ['sms.send']}}}},
+     {'gateway': {'nodes': {'allowCommands': ['camera.snap'], 'denyCommands': ['sms.send']}}}, 2),
+    ('2026.9.6', {'gateway': {'nodes': {'allowCommands': ['camera.snap'], 'denyCommands': ['sms.send']}}},
+     {'gateway': {'nodes': {'commands': {'allow': ['camera.snap'], 'deny': ['sms.send']}}}}, 2),
+    ('2026.9.6', {'gateway': {'nodes': {'commands': {'allow': ['camera.snap']}}}},
+     {'gateway': {'nodes': {'commands': {'allow': ['camera.snap']}}}}, 0),
+    ('2026.6.5', {'gateway': {'nodes': {'allowCommands': ['camera.snap']}}},
+     {'gateway': {'nodes': {'allowCommands': ['camera.snap']}}}, 0),
+])
+def test_node_command_lists_are_spelled_for_the_version(version, fragment, expected, renamed):
+    result, warnings = translate(fragment, version)
+    assert result == expected
+    assert len(warnings) == renamed, warnings
+    for warning in warnings:
+        assert warning.startswith('gateway.nodes.') and ' translated to gateway.nodes.' in warning
+        assert 'for OpenClaw %s' % version in warning
+
+
+def test_node_command_allowlist_wins_over_a_null_of_the_other_spelling():
+    fragment = {'gateway': {'nodes': {'commands': {'allow': ['system.notify']}, 'allowCommands': None}}}
+    result, dummy = translate(fragment, '2026.6.5')
+    assert result == {'gateway': {'nodes': {'allowCommands': ['system.notify']}}}
+
+
+@pytest.mark.parametrize('version, path, expected', [
+    ('2026.6.5', 'mcp.apps.enabled', False),
+    ('2026.9.6', 'mcp.apps.enabled', True),
+    ('2026.6.5', 'mcp.servers', True),
+    ('2026.6.5', 'gateway.nodes.allowSkills', False),
+    ('2026.9.6', 'gateway.nodes.allowSkills', True),
+    ('2026.6.5', 'gateway.nodes.commands.allow', False),
+    ('2026.9.6', 'gateway.nodes.commands.allow', True),
+    ('2026.6.5', 'gateway.nodes.allowCommands', True),
+    ('2026.9.6', 'gateway.nodes.allowCommands', False),
+    ('2026.9.6', 'gateway.nodes.denyCommands', False),
+    ('2026.6.5', 'discovery.mdns.mode', True),
+    ('2026.6.5', 'hooks.token', True),
+])
+def test_has_key_surface(version, path, expected):
+    assert has_key(version, path) is expected

@@ -1,0 +1,68 @@
+"""What every role's verify module of the policy scenario shares: the host's config, version and audits."""
+import json
+
+import pytest
+
+STATE_DIR = '/home/openclaw/.openclaw'
+CONFIG = STATE_DIR + '/openclaw.json'
+CALL_LOG = '/var/log/openclaw-calls/calls.log'
+
+# Findings that config cannot remove, per the measured catalogue.
+FLOOR = {
+    'summary.attack_surface': 'info, always present',
+    'gateway.probe_failed': 'the CLI is not a paired operator device, so the deep probe lacks operator.read',
+}
+
+
+def as_openclaw(host, command, timeout=240):
+    """Run a command as the Gateway's user, with the Gateway's environment file loaded."""
+    return host.run('timeout %d runuser -u openclaw -- sh -c %s' % (
+        timeout, "'set -a; [ -f %s/gateway.env ] && . %s/gateway.env; set +a; "
+                 "HOME=/home/openclaw LC_ALL=C exec %s'" % (STATE_DIR, STATE_DIR, command)))
+
+
+def findings_in(report, *prefixes):
+    """Findings at warn or critical whose checkId starts with one of ``prefixes``, minus the floor."""
+    return [f for f in report['findings'] if f['severity'] in ('warn', 'critical')
+            and f['checkId'].startswith(prefixes) and f['checkId'] not in FLOOR]
+
+
+@pytest.fixture(scope='module')
+def hostvars(host):
+    return host.ansible.get_variables()
+
+
+@pytest.fixture(scope='module')
+def config(host):
+    return json.loads(host.file(CONFIG).content_string)
+
+
+@pytest.fixture(scope='module')
+def version(host):
+    return host.file('/etc/openclaw-test-version').content_string.strip()
+
+
+@pytest.fixture(scope='module')
+def legacy(version):
+    return version.startswith('2026.6.')
+
+
+@pytest.fixture(scope='module')
+def deep_audit(host):
+    result = as_openclaw(host, 'openclaw security audit --deep --json')
+    assert result.rc == 0, result.stderr
+    return json.loads(result.stdout[result.stdout.index('{'):])
+
+
+@pytest.fixture(scope='module')
+def validate(host):
+    result = as_openclaw(host, 'openclaw config validate --json', timeout=120)
+    assert result.rc == 0, result.stdout + result.stderr
+    return json.loads(result.stdout)
+
+
+def agent_entry(config, legacy, agent_id):
+    """One agent's entry: agents.list[] on 2026.6, agents.entries.<id> on 2026.9."""
+    if legacy:
+        return [agent for agent in config['agents']['list'] if agent['id'] == agent_id][0]
+    return config['agents']['entries'][agent_id]
