@@ -17,6 +17,8 @@ mkdir -p "$collections/ansible_collections/clawfleet"
 ln -sfn "$REPO_ROOT" "$collections/ansible_collections/clawfleet/openclaw"
 export ANSIBLE_COLLECTIONS_PATH="$collections"
 export ANSIBLE_CALLBACK_RESULT_FORMAT=yaml ANSIBLE_DISPLAY_SKIPPED_HOSTS=false
+# One process per task instead of a copy and an exec: about a third off each run.
+export ANSIBLE_PIPELINING=true
 export CLAWFLEET_REPORT_DIR="$REPO_ROOT/reports"
 inventory="$REPO_ROOT/inventories/demo"
 cd "$REPO_ROOT"

@@ -119,3 +119,50 @@ def snapshot(root):
                     digest = hashlib.sha256(handle.read()).hexdigest()
             seen[os.path.relpath(path, root)] = (st.st_mode, st.st_mtime_ns, digest)
     return seen
+
+
+def state_home(tmp_path, config, state_mode=0o755):
+    """A throwaway home whose ``.openclaw`` (``state_mode``) holds ``config`` as a 0644 openclaw.json."""
+    home = tmp_path / 'home'
+    state = home / '.openclaw'
+    state.mkdir(parents=True)
+    os.chmod(str(state), state_mode)
+    path = state / 'openclaw.json'
+    path.write_text(json.dumps(config, indent=2) + '\n')
+    os.chmod(str(path), 0o644)
+    return home
+
+
+def refusals(output):
+    """The messages of the failed tasks: each ``msg`` and any argument errors.
+
+    Argument-spec failures print the whole spec, which names every variable,
+    so a test looks for the variable in the refusal itself.
+    """
+    texts = []
+    for line in output.splitlines():
+        if not line.startswith(('fatal: ', 'failed: ')) or '=> ' not in line:
+            continue
+        result = json.loads(line.split('=> ', 1)[1])
+        texts.append(result.get('msg', ''))
+        texts.extend(result.get('argument_errors', []))
+    return '\n'.join(texts)
+
+
+def assert_refused(path, home, extra, expected, env, forbidden=()):
+    """Run ``path`` with the bad ``extra`` vars; it must be refused before the host is read.
+
+    The run fails, ``expected`` is in the refusal, no task read the host or
+    collected a fragment, ``home`` is byte-for-byte as it was, and none of the
+    ``forbidden`` texts (secret values) is printed. Returns the output.
+    """
+    before = snapshot(str(home))
+    run, output = run_playbook(path, host_vars(home, **extra), env, timeout=300)
+    assert run.returncode != 0, output
+    assert expected in refusals(output), output
+    assert 'Read the host' not in output, 'a role reached the host before refusing:\n' + output
+    assert 'Collect the' not in output, 'a fragment was collected before refusing:\n' + output
+    for text in forbidden:
+        assert text not in output, 'a secret value was printed:\n' + output
+    assert snapshot(str(home)) == before
+    return output

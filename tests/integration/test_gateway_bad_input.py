@@ -4,9 +4,6 @@ Each case runs the real ``ansible-playbook`` with the gateway role against this
 machine, with a throwaway state folder holding an unsafe openclaw.json. The run
 must fail, name the variable, and leave every byte of the folder as it was.
 """
-import json
-import os
-
 import pytest
 
 from ansible_collections.clawfleet.openclaw.tests.integration import helpers
@@ -45,25 +42,10 @@ CASES = {
 }
 
 
-snapshot = helpers.snapshot
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize('case', sorted(CASES))
 def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
     extra, variable = CASES[case]
-    home = tmp_path / 'home'
-    state = home / '.openclaw'
-    state.mkdir(parents=True)
-    os.chmod(state, 0o755)
-    config = state / 'openclaw.json'
-    config.write_text(json.dumps(UNSAFE, indent=2) + '\n')
-    os.chmod(config, 0o644)
-    before = snapshot(str(home))
-
-    run, output = helpers.run_playbook(PLAYBOOK, helpers.host_vars(home, **extra), helpers.playbook_env(), timeout=300)
-    assert run.returncode != 0, output
-    assert variable in output, output
-    assert 'Read the host' not in output, 'the role reached the host before refusing:\n' + output
-    assert snapshot(str(home)) == before
-    assert 'too-short-token' not in output, 'a secret was printed'
+    home = helpers.state_home(tmp_path, UNSAFE)
+    helpers.assert_refused(PLAYBOOK, home, extra, variable, helpers.playbook_env(temp=tmp_path / 'ansible-tmp'),
+                           forbidden=('too-short-token',))

@@ -5,8 +5,6 @@ this machine, with a throwaway state folder holding a live openclaw.json with a
 broad tool policy. The run must fail, name the variable, and leave every byte
 of the folder as it was.
 """
-import json
-import os
 
 import pytest
 
@@ -85,41 +83,11 @@ CASES = {
 }
 
 
-def refusals(output):
-    """The messages of the failed task: its msg and any argument errors."""
-    texts = []
-    for line in output.splitlines():
-        if not line.startswith(('fatal: ', 'failed: ')) or '=> ' not in line:
-            continue
-        result = json.loads(line.split('=> ', 1)[1])
-        texts.append(result.get('msg', ''))
-        texts.extend(result.get('argument_errors', []))
-    return '\n'.join(texts)
-
-
-snapshot = helpers.snapshot
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize('case', sorted(CASES))
 def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
     role, extra, variable = CASES[case]
-    home = tmp_path / 'home'
-    state = home / '.openclaw'
-    state.mkdir(parents=True)
-    os.chmod(state, 0o755)
-    config = state / 'openclaw.json'
-    config.write_text(json.dumps(LIVE, indent=2) + '\n')
-    os.chmod(config, 0o644)
-    before = snapshot(str(home))
-
-    extra_vars = helpers.host_vars(home, policy_roles=[role], **extra)
+    home = helpers.state_home(tmp_path, LIVE)
     # The other role is skipped; its task names must not read as "reached the host".
     env = helpers.playbook_env(temp=tmp_path / 'ansible-tmp', ANSIBLE_DISPLAY_SKIPPED_HOSTS='0')
-    run, output = helpers.run_playbook(PLAYBOOK, extra_vars, env, timeout=300)
-    assert run.returncode != 0, output
-    # Argument-spec failures print the whole spec, so look in the refusal itself.
-    assert variable in refusals(output), output
-    assert 'Read the host' not in output, 'the role reached the host before refusing:\n' + output
-    assert 'Collect the' not in output, 'a fragment was collected before refusing:\n' + output
-    assert snapshot(str(home)) == before
+    helpers.assert_refused(PLAYBOOK, home, dict(extra, policy_roles=[role]), variable, env)

@@ -7,7 +7,6 @@ leave every byte of the folder as it was. ``HOME`` in a case stands for the
 throwaway home folder.
 """
 import json
-import os
 
 import pytest
 
@@ -82,14 +81,9 @@ snapshot = helpers.snapshot
 
 
 def make_home(tmp_path):
-    home = tmp_path / 'home'
-    state = home / '.openclaw'
-    (state / 'workspace').mkdir(parents=True)
-    os.chmod(state, 0o755)
-    config = state / 'openclaw.json'
-    config.write_text(json.dumps(UNSAFE, indent=2) + '\n')
-    os.chmod(config, 0o644)
-    (state / 'workspace' / 'AGENTS.md').write_text('# Household assistant\n\nKeep replies short.\n')
+    home = helpers.state_home(tmp_path, UNSAFE)
+    (home / '.openclaw' / 'workspace').mkdir()
+    (home / '.openclaw' / 'workspace' / 'AGENTS.md').write_text('# Household assistant\n\nKeep replies short.\n')
     return home
 
 
@@ -104,13 +98,7 @@ def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
     extra, variable = CASES[case]
     home = make_home(tmp_path)
     extra = json.loads(json.dumps(extra).replace('HOME', str(home)))
-    before = snapshot(str(home))
-
-    run, output = run_playbook(tmp_path, home, extra)
-    assert run.returncode != 0, output
-    assert variable in output, output
-    assert 'Read the host' not in output, 'the role reached the host before refusing:\n' + output
-    assert snapshot(str(home)) == before
+    helpers.assert_refused(PLAYBOOK, home, extra, variable, helpers.playbook_env(temp=tmp_path / 'ansible-tmp'))
 
 
 @pytest.mark.slow

@@ -5,9 +5,6 @@ machine, with a throwaway state folder holding an openclaw.json with a key in
 clear. The run must fail, name the variable, leave every byte of the folder as
 it was, and print no secret value it was given.
 """
-import json
-import os
-
 import pytest
 
 from ansible_collections.clawfleet.openclaw.tests.integration import helpers
@@ -66,29 +63,10 @@ CASES = {
 }
 
 
-def make_home(tmp_path):
-    home = tmp_path / 'home'
-    state = home / '.openclaw'
-    state.mkdir(parents=True)
-    os.chmod(state, 0o755)
-    config = state / 'openclaw.json'
-    config.write_text(json.dumps(LIVE, indent=2) + '\n')
-    os.chmod(config, 0o644)
-    return home
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize('case', sorted(CASES))
 def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
     extra, message = CASES[case]
-    home = make_home(tmp_path)
-    before = helpers.snapshot(str(home))
-
-    run, output = helpers.run_playbook(PLAYBOOK, helpers.host_vars(home, **extra),
-                                       helpers.playbook_env(temp=tmp_path / 'ansible-tmp'), timeout=300)
-    assert run.returncode != 0, output
-    assert message in output, output
-    assert 'Read the host' not in output, 'the role reached the host before refusing:\n' + output
-    assert helpers.snapshot(str(home)) == before
-    for secret in (KEY, KEY.strip()[13:40], TOKEN, TOKEN[10:]):
-        assert secret not in output, 'a secret value was printed:\n' + output
+    home = helpers.state_home(tmp_path, LIVE)
+    helpers.assert_refused(PLAYBOOK, home, extra, message, helpers.playbook_env(temp=tmp_path / 'ansible-tmp'),
+                           forbidden=(KEY, KEY[13:40], TOKEN, TOKEN[10:]))

@@ -5,9 +5,6 @@ this machine, with a throwaway state folder holding an
 AGENTS.md of the user's. The run must fail, name the variable, and leave every
 byte of the folder as it was.
 """
-import json
-import os
-
 import pytest
 
 from ansible_collections.clawfleet.openclaw.tests.integration import helpers
@@ -33,27 +30,11 @@ CASES = {
 }
 
 
-def make_home(tmp_path):
-    home = tmp_path / 'home'
-    state = home / '.openclaw'
-    (state / 'workspace').mkdir(parents=True)
-    config = state / 'openclaw.json'
-    config.write_text(json.dumps({'gateway': {'mode': 'local', 'bind': 'loopback'}}, indent=2) + '\n')
-    os.chmod(config, 0o644)
-    (state / 'workspace' / 'AGENTS.md').write_text('# Household assistant\n\nKeep replies short.\n')
-    return home
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize('case', sorted(CASES))
 def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
     extra, variable = CASES[case]
-    home = make_home(tmp_path)
-    before = helpers.snapshot(str(home))
-
-    run, output = helpers.run_playbook(PLAYBOOK, helpers.host_vars(home, **extra),
-                                       helpers.playbook_env(temp=tmp_path / 'ansible-tmp'), timeout=300)
-    assert run.returncode != 0, output
-    assert variable in output, output
-    assert 'Read the host' not in output, 'a role reached the host before refusing:\n' + output
-    assert helpers.snapshot(str(home)) == before
+    home = helpers.state_home(tmp_path, {'gateway': {'mode': 'local', 'bind': 'loopback'}}, state_mode=0o700)
+    (home / '.openclaw' / 'workspace').mkdir()
+    (home / '.openclaw' / 'workspace' / 'AGENTS.md').write_text('# Household assistant\n\nKeep replies short.\n')
+    helpers.assert_refused(PLAYBOOK, home, extra, variable, helpers.playbook_env(temp=tmp_path / 'ansible-tmp'))
