@@ -108,7 +108,8 @@ options:
     default: []
   fail_on_findings:
     description:
-      - Fail the task when there are findings that are not accepted. With V(false) they are only returned.
+      - Fail the task when there are findings that are not accepted. With V(false) they are returned and named
+        (masked) in a warning.
     type: bool
     default: true
   require_paths:
@@ -420,6 +421,9 @@ def main():
     result = dict(changed=False, **scan.result())
     if result['findings'] and params['fail_on_findings']:
         module.fail_json(msg=failure_message(result), **result)
+    if result['findings']:
+        # Report mode (a check run, for one) still says what it found, masked.
+        module.warn(failure_message(result))
     module.exit_json(**result)
 
 

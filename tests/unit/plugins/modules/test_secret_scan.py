@@ -166,6 +166,10 @@ def test_report_only(state, capsys):
     assert not result.get('failed')
     assert result['_exit'] == 0
     assert locations(result['findings']) == sorted(state['expected'])
+    warnings = helpers.warnings_of(result)
+    assert len(warnings) == 1 and 'possible secret(s)' in warnings[0]
+    for location in state['expected']:
+        assert location in warnings[0]
     assert_no_leak(result)
 
 
