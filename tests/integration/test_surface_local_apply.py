@@ -222,4 +222,3 @@ def test_surface_applies_validates_converges_and_clears_the_audit(version, tmp_p
     again, output = run_role(home, version, openclaw_surface_hooks_enabled=False, openclaw_surface_hooks_token='')
     assert again.returncode == 0, output
     assert recap_changed(output) == 0, output
-
