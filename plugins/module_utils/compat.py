@@ -96,6 +96,9 @@ RULES = (
     {'since': _V9, 'before': None, 'action': 'rename',
      'path': 'gateway.nodes.denyCommands', 'to': 'gateway.nodes.commands.deny',
      'why': 'node command lists moved under gateway.nodes.commands'},
+    {'since': _V9, 'before': None, 'action': 'rename',
+     'path': 'media.ttlHours', 'to': 'attachments.ttlHours',
+     'why': 'the media retention sweep moved to attachments; 2026.9 refuses a media block'},
 
     # ---- before 2026.9: keys that came with 2026.9 ------------------------
     {'since': None, 'before': _V9, 'action': 'agents_entries_to_list',
@@ -143,6 +146,9 @@ RULES = (
     {'since': None, 'before': _V9, 'action': 'rename',
      'path': 'gateway.nodes.commands.deny', 'to': 'gateway.nodes.denyCommands',
      'why': 'the older spelling of the node command denylist'},
+    {'since': None, 'before': _V9, 'action': 'rename',
+     'path': 'attachments.ttlHours', 'to': 'media.ttlHours',
+     'why': 'the older home of the media retention sweep; 2026.6 refuses an attachments block'},
     {'since': None, 'before': _V9, 'action': 'refuse_store_refs',
      'path': '*',
      'why': "'store' secrets need 2026.9"},

@@ -488,3 +488,78 @@ def test_node_command_allowlist_wins_over_a_null_of_the_other_spelling():
 ])
 def test_has_key_surface(version, path, expected):
     assert has_key(version, path) is expected
+
+
+# --------------------------------------------------------------------------
+# the logging role's keys (measured with both versions' schemas and validate:
+# 2026.9.6 refuses a media block, 2026.6.5 an attachments block and logging.audit)
+# --------------------------------------------------------------------------
+
+LOGGING_FRAGMENT = {
+    'logging': {'level': 'info', 'consoleLevel': 'info', 'file': '/home/openclaw/.openclaw/logs/openclaw.log',
+                'redactSensitive': 'tools', 'redactPatterns': None,
+                'audit': {'enabled': True, 'executionIdentity': False, 'messages': 'off'}},
+    'session': {'maintenance': {'mode': 'enforce', 'pruneAfter': '30d', 'resetArchiveRetention': '30d'}},
+    'attachments': {'ttlHours': 168},
+    'media': {'ttlHours': None},
+}
+
+
+def test_logging_fragment_on_2026_9_6():
+    result, warnings = translate(LOGGING_FRAGMENT, '2026.9.6')
+    expected = copy.deepcopy(LOGGING_FRAGMENT)
+    del expected['logging']['redactSensitive']
+    assert result == expected
+    assert warnings == ['logging.redactSensitive dropped: OpenClaw 2026.9.6 no longer has it '
+                        '(retired; 2026.9 always redacts tools output)']
+
+
+def test_logging_fragment_on_2026_6_5():
+    result, warnings = translate(LOGGING_FRAGMENT, '2026.6.5')
+    expected = copy.deepcopy(LOGGING_FRAGMENT)
+    del expected['logging']['audit']
+    del expected['attachments']
+    expected['media'] = {'ttlHours': 168}
+    assert result == expected
+    assert warnings == [
+        'logging.audit dropped: OpenClaw 2026.6.5 does not have it (added in 2026.9)',
+        'attachments.ttlHours translated to media.ttlHours for OpenClaw 2026.6.5 '
+        '(the older home of the media retention sweep; 2026.6 refuses an attachments block)',
+    ]
+
+
+@pytest.mark.parametrize('version, fragment, expected', [
+    ('2026.9.6', {'media': {'ttlHours': 24}}, {'attachments': {'ttlHours': 24}}),
+    ('2026.6.5', {'attachments': {'ttlHours': 24}}, {'media': {'ttlHours': 24}}),
+    ('2026.9.6', {'attachments': {'ttlHours': 24}}, {'attachments': {'ttlHours': 24}}),
+    ('2026.6.5', {'media': {'ttlHours': 24, 'preserveFilenames': False}},
+     {'media': {'ttlHours': 24, 'preserveFilenames': False}}),
+])
+def test_media_retention_is_spelled_for_the_version(version, fragment, expected):
+    result, warnings = translate(fragment, version)
+    assert result == expected
+    assert len(warnings) == (0 if result == fragment else 1), warnings
+
+
+def test_media_retention_removed_in_both_spellings():
+    # Retention past OpenClaw's 168-hour limit: the role removes the key and prunes itself.
+    fragment = {'attachments': {'ttlHours': None}, 'media': {'ttlHours': None}}
+    for version in KNOWN_VERSIONS:
+        result, warnings = translate(fragment, version)
+        assert result == fragment and warnings == []
+        assert merge({'media': {'ttlHours': 24, 'preserveFilenames': True}}, result) == {
+            'media': {'preserveFilenames': True}}
+        assert merge({'gateway': {'mode': 'local'}}, result) == {'gateway': {'mode': 'local'}}
+
+
+@pytest.mark.parametrize('version, path, expected', [
+    ('2026.6.5', 'media.ttlHours', True),
+    ('2026.9.6', 'media.ttlHours', False),
+    ('2026.6.5', 'attachments.ttlHours', False),
+    ('2026.9.6', 'attachments.ttlHours', True),
+    ('2026.6.5', 'session.maintenance.pruneAfter', True),
+    ('2026.9.6', 'logging.audit.enabled', True),
+    ('2026.6.5', 'logging.audit.enabled', False),
+])
+def test_has_key_logging(version, path, expected):
+    assert has_key(version, path) is expected
