@@ -302,16 +302,22 @@ def resolve_dirs(root, root_fd, parts, entry, what, skipped, refuse_links):
     return current
 
 
-def scan_files(root, rel, fd, cutoff, patterns, recursive, exclude, skipped, found, depth=0):
-    """Regular files under an open folder modified before ``cutoff``: ``(rel path, size, mtime)``."""
+def entries(fd):
+    """``(name, lstat)`` of each entry of an open folder, in order; entries removed meanwhile are left out."""
     for name in sorted(os.listdir(fd)):
-        child_rel = os.path.join(rel, name)
         try:
             info = os.stat(name, dir_fd=fd, follow_symlinks=False)
         except OSError as exc:
             if exc.errno == errno.ENOENT:
                 continue
             raise
+        yield name, info
+
+
+def scan_files(root, rel, fd, cutoff, patterns, recursive, exclude, skipped, found, depth=0):
+    """Regular files under an open folder modified before ``cutoff``: ``(rel path, size, mtime)``."""
+    for name, info in entries(fd):
+        child_rel = os.path.join(rel, name)
         if stat.S_ISLNK(info.st_mode):
             skipped.append({'path': os.path.join(root, child_rel), 'reason': 'symbolic link, not followed'})
             continue
@@ -368,14 +374,8 @@ def memory_age_days(name, mtime, now):
 
 
 def scan_memory(fd, path, now, max_bytes, max_days, skipped, review):
-    for name in sorted(os.listdir(fd)):
+    for name, info in entries(fd):
         child = os.path.join(path, name)
-        try:
-            info = os.stat(name, dir_fd=fd, follow_symlinks=False)
-        except OSError as exc:
-            if exc.errno == errno.ENOENT:
-                continue
-            raise
         if stat.S_ISLNK(info.st_mode):
             skipped.append({'path': child, 'reason': 'symbolic link, not followed'})
         elif stat.S_ISDIR(info.st_mode):

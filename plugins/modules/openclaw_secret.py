@@ -340,11 +340,12 @@ def main():
     if tracked:
         record_path = module.params['record'] or (
             os.path.join(os.path.dirname(path), '%s.rotation.json' % env_name) if env_name else path + '.rotation.json')
-        new_record = rotation_record(read_record(record_path), label, fingerprint(new), action, rotated_on,
+        old_record = read_record(record_path)
+        new_record = rotation_record(old_record, label, fingerprint(new), action, rotated_on,
                                      module.params['max_age_days'])
         result.update(record=record_path, rotated_on=new_record['rotated_on'],
                       max_age_days=module.params['max_age_days'])
-        record_changed = read_record(record_path) != new_record
+        record_changed = old_record != new_record
         result['changed'] |= record_changed
 
     if not module.check_mode:
