@@ -204,6 +204,10 @@ _ASSIGNED_RE = re.compile(
 # (group, whether the value may be code): unquoted text, and text in
 # backticks (Markdown code, JavaScript templates), can name a variable.
 _VALUE_GROUPS = (('dq', False), ('sq', False), ('bq', True), ('bare', True))
+# A run labelled as a device, request or trace id names something, it is not a
+# secret: OpenClaw logs "device token rotated device=<64 hex>" and puts a
+# "traceId" on its "gateway token mismatch" warnings (measured, 2026.9.6).
+_IDENTIFIER_LABEL = re.compile(r'\b(?:device|device_?id|request_?id|trace_?id|span_?id)["\']?\s*[=:]\s*["\']?$', re.I)
 _HEX_RE = re.compile(r'(?<![0-9A-Za-z_])[0-9a-fA-F]{32,}(?![0-9A-Za-z_])')
 _BASE64_RE = re.compile(r'(?<![A-Za-z0-9+/=_.-])[A-Za-z0-9+/_-]{40,}={0,2}(?![A-Za-z0-9+/=_-])')
 _ASCII_LOWER = dict((ord(c), ord(c.lower())) for c in string.ascii_uppercase)
@@ -395,6 +399,8 @@ class Scanner(object):
                 if not any(0 <= start - end <= KEYWORD_WINDOW for end in ends):
                     continue
                 if accept is not None and not accept(match.group(0)):
+                    continue
+                if _IDENTIFIER_LABEL.search(line[max(0, start - 16):start]):
                     continue
                 yield Hit(kind, start, match.end(), mask('', match.end() - start))
 

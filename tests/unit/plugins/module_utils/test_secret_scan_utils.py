@@ -239,12 +239,22 @@ NOT_SECRETS = [
     ('xxx inside', 'accessToken: "syt_bot_xxx_0001"'),
     ('in parentheses', 'if (redacted.password) redacted.password = "(hidden)";'),
     ('url after a keyword', 'secret resolution, see https://github.com/openclaw/openclaw/pull/98765/files#diff-0a1b2c3d4E'),
+    # Lines of OpenClaw 2026.9.6's own log (a device id, a trace id), as a real Gateway wrote them.
+    ('device id in a log line', '"1":"device token rotated device='
+                                'a4041d1b3a5414f23fc0d380050e243fcd7df3efc93a9b591ed3e6d9b6dafe31 role=node scopes="'),
+    ('trace id in a log line', 'gateway token mismatch (use this gateway\'s gateway.auth.token or pair the device)",'
+                               '"traceId":"f49f244fe4402633920997180e987e4a","spanId":"12b6bbca"'),
 ]
 
 
 @pytest.mark.parametrize('line', [case[1] for case in NOT_SECRETS], ids=[case[0] for case in NOT_SECRETS])
 def test_not_a_secret(line):
     assert hits(line) == []
+
+
+def test_an_identifier_label_does_not_hide_a_token():
+    assert [hit.kind for hit in hits('gateway token=' + 'ab12' * 16)] == ['keyword-assignment']
+    assert [hit.kind for hit in hits('token for the device ' + 'ab12' * 16)] == ['hex-token']
 
 
 @pytest.mark.parametrize('value, code, following, expected', [
