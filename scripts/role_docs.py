@@ -33,19 +33,36 @@ def default_of(spec):
     return '`%s`' % text.replace('|', '\\|')
 
 
+def row(name, spec, description_suffix=''):
+    kind = spec.get('type', 'str')
+    if kind == 'list' and spec.get('elements'):
+        kind = 'list of %s' % spec['elements']
+    description = cell(spec.get('description', ''))
+    if spec.get('choices'):
+        description += ' Choices: %s.' % ', '.join('`%s`' % c for c in spec['choices'])
+    if spec.get('no_log'):
+        description += ' Secret: keep it in vault.'
+    return '| `%s` | %s | %s | %s |' % (name, kind, default_of(spec), description + description_suffix)
+
+
 def table(options):
+    """One row per variable, then one per setting of a dict (or list of dicts) variable.
+
+    Variables that share their settings with one listed before say so instead of repeating them.
+    """
     lines = ['| Variable | Type | Default | Description |', '| --- | --- | --- | --- |']
+    shown = []
     for name in sorted(options):
         spec = options[name]
-        kind = spec.get('type', 'str')
-        if kind == 'list' and spec.get('elements'):
-            kind = 'list of %s' % spec['elements']
-        description = cell(spec.get('description', ''))
-        if spec.get('choices'):
-            description += ' Choices: %s.' % ', '.join('`%s`' % c for c in spec['choices'])
-        if spec.get('no_log'):
-            description += ' Secret: keep it in vault.'
-        lines.append('| `%s` | %s | %s | %s |' % (name, kind, default_of(spec), description))
+        sub = spec.get('options') or {}
+        same = [other for other, other_sub in shown if other_sub == sub]
+        if sub and same:
+            lines.append(row(name, spec, ' Settings as for `%s`.' % same[0]))
+            continue
+        lines.append(row(name, spec))
+        if sub:
+            shown.append((name, sub))
+            lines.extend(row('%s.%s' % (name, key), sub[key]) for key in sorted(sub))
     return '\n'.join(lines)
 
 

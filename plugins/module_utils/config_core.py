@@ -20,6 +20,10 @@ Merge rules (the ones of ``openclaw config patch``, plus one):
   ``$delete`` marker itself is never written. An empty fragment list replaces
   (that is how a list is emptied). When the base holds the same id twice, the
   first one is merged and both go on ``$delete``.
+* an object holding ``"$replace": true`` replaces the base object instead of
+  merging into it (a keyed map the inventory owns whole, such as a channel's
+  group allowlist, loses the entries the inventory no longer lists). The
+  marker itself is never written.
 
 Path rule (used by :func:`changes` and :func:`find_includes`): object keys are
 joined with ``.``; a key that is empty or holds ``.``, ``[``, ``]``, ``"`` or
@@ -57,6 +61,7 @@ except NameError:
 MASK = '********'
 
 DELETE_MARKER = '$delete'
+REPLACE_MARKER = '$replace'
 INCLUDE_KEY = '$include'
 
 JSON5_HINT = 'the file may be JSON5 (comments or trailing commas)'
@@ -377,8 +382,11 @@ def _is_id_list(value):
 
 def _merge_value(base, fragment):
     if isinstance(fragment, Mapping):
-        result = plain_copy(base) if isinstance(base, Mapping) else {}
+        replace = fragment.get(REPLACE_MARKER) is True
+        result = plain_copy(base) if isinstance(base, Mapping) and not replace else {}
         for key, value in fragment.items():
+            if key == REPLACE_MARKER:
+                continue
             if value is None:
                 result.pop(key, None)
                 continue

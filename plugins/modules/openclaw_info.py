@@ -122,6 +122,14 @@ gateway_listeners:
   type: list
   elements: dict
   sample: [{address: 127.0.0.1, family: ipv4, port: 18789, loopback: true}]
+config_channels:
+  description:
+    - Names of the chat channels configured under C(channels) (C(defaults) and C(modelByChannel) are settings, not
+      channels), sorted; empty when the config is missing or unreadable. Names only, never a channel's settings.
+  returned: always
+  type: list
+  elements: str
+  sample: [discord, telegram]
 '''
 
 import os
@@ -135,6 +143,8 @@ from ansible_collections.clawfleet.openclaw.plugins.module_utils.config_core imp
 from ansible_collections.clawfleet.openclaw.plugins.module_utils.listen import listeners
 
 DEFAULT_PORT = 18789
+# Keys under `channels` that hold shared settings rather than one channel.
+NOT_CHANNELS = ('defaults', 'modelByChannel')
 
 
 def main():
@@ -162,6 +172,9 @@ def main():
     if not isinstance(port, int):
         port = DEFAULT_PORT
     found = listeners(port)
+    channels = config.get('channels') if isinstance(config, dict) else None
+    channel_names = sorted(name for name, value in channels.items()
+                           if name not in NOT_CHANNELS and isinstance(value, dict)) if isinstance(channels, dict) else []
     module.exit_json(
         changed=False,
         installed=bool(binary),
@@ -179,6 +192,7 @@ def main():
         gateway_bind=get_path(config, 'gateway.bind'),
         gateway_listening=bool(found),
         gateway_listeners=found,
+        config_channels=channel_names,
     )
 
 

@@ -126,7 +126,12 @@ CASES = [
      dict(config_exists=True, config_parse_error_has=['invalid JSON', 'line 1', 'JSON5'],
           gateway_port=18789, gateway_bind=None)),
     ('top level not an object', dict(config='["gateway"]\n'), {},
-     dict(config_parse_error_has=['the top level is an array'], gateway_port=18789)),
+     dict(config_parse_error_has=['the top level is an array'], gateway_port=18789, config_channels=[])),
+    ('configured channels by name, shared settings left out',
+     dict(config={'channels': {'telegram': {'enabled': True, 'botToken': 'x'}, 'defaults': {'groupPolicy': 'disabled'},
+                               'modelByChannel': {}, 'discord': {'enabled': False}}}), {},
+     dict(config_channels=['discord', 'telegram'])),
+    ('no channels', dict(config=HARDENED), {}, dict(config_channels=[])),
 ]
 
 
