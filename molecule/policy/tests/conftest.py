@@ -47,18 +47,39 @@ def legacy(version):
     return version.startswith('2026.6.')
 
 
-@pytest.fixture(scope='module')
-def deep_audit(host):
+# One deep audit and one validate per host for the whole verify run: every
+# role's module reads the same report (a deep audit takes up to 20 s with the
+# channel plugins loaded).
+_ONCE_PER_HOST = {}
+
+
+def once_per_host(host, name, produce):
+    key = (host.backend.get_hostname(), name)
+    if key not in _ONCE_PER_HOST:
+        _ONCE_PER_HOST[key] = produce()
+    return _ONCE_PER_HOST[key]
+
+
+def _deep_audit(host):
     result = as_openclaw(host, 'openclaw security audit --deep --json')
     assert result.rc == 0, result.stderr
     return json.loads(result.stdout[result.stdout.index('{'):])
 
 
-@pytest.fixture(scope='module')
-def validate(host):
+def _validate(host):
     result = as_openclaw(host, 'openclaw config validate --json', timeout=120)
     assert result.rc == 0, result.stdout + result.stderr
     return json.loads(result.stdout)
+
+
+@pytest.fixture(scope='module')
+def deep_audit(host):
+    return once_per_host(host, 'deep_audit', lambda: _deep_audit(host))
+
+
+@pytest.fixture(scope='module')
+def validate(host):
+    return once_per_host(host, 'validate', lambda: _validate(host))
 
 
 def agent_entry(config, legacy, agent_id):

@@ -24,4 +24,6 @@ def test_risky_tools_only_where_asked(config, legacy):
 
 
 def test_audit_has_no_tools_or_exposure_finding(deep_audit):
-    assert findings_in(deep_audit, 'tools.', 'security.exposure.', 'security.trust_model.') == []
+    # This scenario's Discord guild allowlist raises the multi-user notice (see test_channels.py).
+    assert [f['checkId'] for f in findings_in(deep_audit, 'tools.', 'security.exposure.', 'security.trust_model.')
+            if f['checkId'] != 'security.trust_model.multi_user_heuristic'] == []
