@@ -94,8 +94,8 @@ def test_channels_apply_validate_and_converge(version, tmp_path):
         'groups': {'-1001234567890': {'requireMention': True}},
         'accounts': {'work': {'name': 'Work bot'}}}
     irc = config['channels']['irc']
-    assert (irc['enabled'], irc['dmPolicy'], irc['groupPolicy'], irc['host']) == (False, 'disabled', 'disabled',
-                                                                                 'irc.example.net')
+    expected_irc = (False, 'disabled', 'disabled', 'irc.example.net')
+    assert (irc['enabled'], irc['dmPolicy'], irc['groupPolicy'], irc['host']) == expected_irc
     assert config['bindings'] == [{'agentId': 'monitor', 'comment': 'clawfleet.openclaw channels role',
                                    'match': {'channel': 'telegram', 'accountId': '*'}}]
     assert config['meta']['lastTouchedVersion'] == version

@@ -49,9 +49,9 @@ def test_agent_tool_exposure(agent, tools, expected):
     assert channels.agent_tool_exposure(agent, tools) == expected
 
 
-def refusals(settings, tools=BASELINE, known=('monitor', 'coder'), extra=None):
-    return channels.channel_refusals(settings, tools=tools, default_agent='main', known_agents=list(known),
-                                     extra_bindings=extra)
+def refusals(settings, tools='baseline', known=('monitor', 'coder'), extra=None):
+    return channels.channel_refusals(settings, tools=BASELINE if tools == 'baseline' else tools, default_agent='main',
+                                     known_agents=list(known), extra_bindings=extra)
 
 
 def test_safe_settings_pass():
