@@ -117,11 +117,12 @@ ensure_openclaw_dists() {
 }
 
 ensure_test_images() {
-  local version tag ctx
+  local version tag ctx plugins network
   for version in $OPENCLAW_VERSIONS; do
     tag=$(test_image_tag "$version")
     image_exists "$tag" && continue
-    log "building $tag"
+    plugins=$(channel_plugins "$version")
+    log "building $tag${plugins:+ (channel plugins: $plugins)}"
     ctx="$CLAWFLEET_CACHE/build-context-$version"
     rm -rf "$ctx"
     mkdir -p "$ctx"
@@ -130,11 +131,23 @@ ensure_test_images() {
     cp -al "$CLAWFLEET_CACHE/npm-$NPM_VERSION/node_modules/npm" "$ctx/npm"
     cp -al "$CLAWFLEET_CACHE/openclaw-$version" "$ctx/openclaw"
     cp "$REPO_ROOT"/tests/image/* "$ctx/"
-    docker build -q --network none --build-arg "BASE=$BASE_IMAGE" \
-      --build-arg "OPENCLAW_VERSION=$version" -t "$tag" "$ctx" >/dev/null
+    # The registry is reached through a TLS proxy whose CA only the host's
+    # bundle carries; the plugin step needs it and the host's network.
+    network=none
+    : >"$ctx/build-ca.crt"
+    if [ -n "$plugins" ]; then
+      network=host
+      [ -r /etc/ssl/certs/ca-certificates.crt ] && cp /etc/ssl/certs/ca-certificates.crt "$ctx/build-ca.crt"
+    fi
+    docker build -q --network "$network" --build-arg "BASE=$BASE_IMAGE" \
+      --build-arg "OPENCLAW_VERSION=$version" --build-arg "OPENCLAW_CHANNEL_PLUGINS=$plugins" \
+      -t "$tag" "$ctx" >/dev/null
     rm -rf "$ctx"
   done
   # Drop test images of earlier image definitions; each is about 1 GB.
+  # CLAWFLEET_PRUNE_IMAGES=0 keeps them, for machines where other runs still use
+  # the older tags.
+  [ "${CLAWFLEET_PRUNE_IMAGES:-1}" = 0 ] && return 0
   local current stale
   current=$(for version in $OPENCLAW_VERSIONS; do test_image_tag "$version"; done)
   for stale in $(docker images --format '{{.Repository}}:{{.Tag}}' clawfleet/openclaw-test); do

@@ -20,10 +20,27 @@ venv_dir() {
   echo "$CLAWFLEET_CACHE/venv-$key"
 }
 
+# OpenClaw's official channel plugins baked into each test image, installed as
+# @openclaw/<name>@<OpenClaw version>: without them a configured channel makes
+# the audit and the Gateway fetch the plugin on demand (network, unpinned).
+OPENCLAW_CHANNEL_PLUGINS=${OPENCLAW_CHANNEL_PLUGINS:-"discord slack whatsapp signal"}
+
+# The plugins of one OpenClaw version. Their plugin API range starts at
+# 2026.6.11 (2026.6.5 refuses them); older releases bundle what they support
+# and never ask for the rest. A later release that lacks one of them on the
+# registry fails the image build, naming the package.
+channel_plugins() {
+  local version=$1
+  if [ "$(printf '%s\n' "$version" 2026.6.11 | sort -V | head -1)" = 2026.6.11 ]; then
+    echo "$OPENCLAW_CHANNEL_PLUGINS"
+  fi
+}
+
 # Test image tag: OpenClaw version plus a hash of everything that goes into the image.
 test_image_tag() {
   local version=$1 key
-  key=$( (cat "$REPO_ROOT"/tests/image/*; echo "$NODE_VERSION $NPM_VERSION $BASE_IMAGE") | sha256sum | cut -c1-10)
+  key=$( (cat "$REPO_ROOT"/tests/image/*; echo "$NODE_VERSION $NPM_VERSION $BASE_IMAGE"
+          echo "plugins: $(channel_plugins "$version")") | sha256sum | cut -c1-10)
   echo "clawfleet/openclaw-test:$version-$key"
 }
 
