@@ -88,6 +88,9 @@ DEFAULT_EXCLUDE = (
     'npm',
     'node_modules',
     'extensions',
+    # The Control UI's bundled web assets, unpacked by 2026.9 Gateways: minified code whose
+    # `secret=` and `apiKey=` strings are form fields, not values.
+    'control-ui-assets',
     # Git's object store is compressed; history is read through the repos option.
     '.git',
 )

@@ -419,6 +419,7 @@ def test_custom_finding_names_its_pattern():
     ('state/openclaw.sqlite-wal', True),
     ('memory/main.db', True),
     ('extensions', True),
+    ('cache/control-ui-assets', True),
     ('workspace/node_modules', True),
     ('secrets', True),
     ('gateway.env', True),
@@ -429,6 +430,7 @@ def test_custom_finding_names_its_pattern():
     ('logs/gateway.log', False),
     ('workspace/secrets.md', False),
     ('agents/main/sessions/abc.jsonl', False),
+    ('cache/other.json', False),
 ])
 def test_default_exclude(relative, expected):
     assert excluded(relative, scan.DEFAULT_EXCLUDE) is expected
