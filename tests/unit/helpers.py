@@ -98,3 +98,20 @@ def warnings_of(result):
             warning = (warning.get('event') or {}).get('msg', '')
         texts.append(warning)
     return texts
+
+
+def check_messages(result, expected):
+    """Check a case's message expectations and take them out of ``expected``.
+
+    ``msg_has`` / ``msg_lacks``: texts that must / must not be in ``msg``;
+    ``warning_has``: a text one warning holds; ``no_warnings``: no warning at all.
+    """
+    for text in expected.pop('msg_has', []):
+        assert text in result['msg']
+    for text in expected.pop('msg_lacks', []):
+        assert text not in result['msg']
+    if 'warning_has' in expected:
+        text = expected.pop('warning_has')
+        assert any(text in warning for warning in warnings_of(result)), warnings_of(result)
+    if expected.pop('no_warnings', False):
+        assert warnings_of(result) == []

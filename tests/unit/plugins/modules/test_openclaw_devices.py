@@ -24,7 +24,6 @@ from ansible_collections.clawfleet.openclaw.tests.unit import helpers
 
 pytestmark = pytest.mark.usefixtures('fresh_warnings')
 
-warnings_of = helpers.warnings_of
 
 TOKEN = 'f00dfeed' * 8
 # A minute after devices_list_stale (2026.9.6) was taken.
@@ -117,15 +116,7 @@ def test_openclaw_devices(case, tmp_path, monkeypatch, capsys):
         assert call['kwargs']['environ_update']['HOME'] == str(host.home)
         assert call['kwargs']['check_rc'] is False
 
-    for text in expected.pop('msg_has', []):
-        assert text in result['msg']
-    for text in expected.pop('msg_lacks', []):
-        assert text not in result['msg']
-    if 'warning_has' in expected:
-        text = expected.pop('warning_has')
-        assert any(text in warning for warning in warnings_of(result)), warnings_of(result)
-    if expected.pop('no_warnings', False):
-        assert warnings_of(result) == []
+    helpers.check_messages(result, expected)
     if 'paired' in expected:
         assert _names(result['paired']) == expected.pop('paired')
     if 'pending' in expected:
