@@ -20,6 +20,8 @@ ensure_debian_packages() {
   command -v debootstrap >/dev/null || missing+=(debootstrap)
   # The secret search reads repositories' history, and its tests build real repositories.
   command -v git >/dev/null || missing+=(git)
+  # ansible-test sanity runs shellcheck on the scripts only where it is installed.
+  command -v shellcheck >/dev/null || missing+=(shellcheck)
   python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing Debian packages: ${missing[*]}"
@@ -58,8 +60,8 @@ ensure_docker_daemon() {
   log "starting dockerd (iptables and the default bridge off; containers use network none)"
   setsid nohup dockerd --iptables=false --ip-masq=false --bridge=none \
     >/var/log/clawfleet-dockerd.log 2>&1 </dev/null &
-  local i
-  for i in $(seq 1 60); do
+  local _
+  for _ in $(seq 1 60); do
     docker_up && return 0
     sleep 1
   done

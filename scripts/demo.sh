@@ -10,8 +10,9 @@ set -euo pipefail
 trap report_failed_stage EXIT
 
 # Set-up stages are timed by the caller when there is one.
-STAGE_REPORT= "$REPO_ROOT/scripts/bootstrap.sh"
-export PATH="$(venv_dir)/bin:$PATH"
+STAGE_REPORT='' "$REPO_ROOT/scripts/bootstrap.sh"
+venv=$(venv_dir)
+export PATH="$venv/bin:$PATH"
 collections="$REPO_ROOT/.cache/collections"
 mkdir -p "$collections/ansible_collections/clawfleet"
 ln -sfn "$REPO_ROOT" "$collections/ansible_collections/clawfleet/openclaw"

@@ -16,7 +16,7 @@ BASE_IMAGE=${BASE_IMAGE:-clawfleet/debian-base:bookworm-2}
 
 venv_dir() {
   local key
-  key=$(cat "$REPO_ROOT/requirements.txt" | sha256sum | cut -c1-12)
+  key=$(sha256sum <"$REPO_ROOT/requirements.txt" | cut -c1-12)
   echo "$CLAWFLEET_CACHE/venv-$key"
 }
 

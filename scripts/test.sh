@@ -36,7 +36,7 @@ export ANSIBLE_COLLECTIONS_PATH="$collections"
 CLAWFLEET_IMAGE_CURRENT=$(test_image_tag 2026.9.6)
 CLAWFLEET_IMAGE_LEGACY=$(test_image_tag 2026.6.5)
 export CLAWFLEET_IMAGE_CURRENT CLAWFLEET_IMAGE_LEGACY
-cd "$REPO_ROOT"
+cd "$REPO_ROOT" || exit 1
 
 pytest_stage() {
   # Exit code 5 means no test ran: that is a failure here, never a pass.
@@ -77,7 +77,10 @@ run_stage unit-tests pytest_stage
 run_stage ansible-lint lint_stage
 run_stage sanity "$REPO_ROOT/scripts/sanity.sh"
 run_stage collection-build build_stage
-for scenario in ${SCENARIOS:-$(cd "$REPO_ROOT/molecule" && ls -d */ | tr -d / | grep -v '^resources$')}; do
+all_scenarios() {
+  find "$REPO_ROOT/molecule" -mindepth 2 -maxdepth 2 -name molecule.yml -printf '%h\n' | xargs -n1 basename | sort
+}
+for scenario in ${SCENARIOS:-$(all_scenarios)}; do
   run_stage "molecule-$scenario" molecule_stage "$scenario"
 done
 # The README's first command, end to end: audit before, harden, no drift, gate after.

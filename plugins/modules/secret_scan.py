@@ -77,13 +77,14 @@ options:
         C(gateway.env), C(gateway.token) (the Gateway service's environment and token files);
         C(.env) (OpenClaw's own environment file, the intended place for provider keys);
         C(npm), C(node_modules), C(extensions) (installed packages and plugins, full of test keys);
+        C(control-ui-assets) (the Control UI's bundled web code, unpacked by 2026.9 Gateways);
         C(.git) (compressed objects; search history with O(repos))."
       - The C(.clawfleet.bak) backups M(clawfleet.openclaw.openclaw_config) keeps are searched on purpose, as an old
         C(openclaw.json) that held a literal key is a real exposure.
     type: list
     elements: str
     default: ['*.sqlite', '*.sqlite-*', '*.db', credentials, auth-profiles.json, identity, devices, secrets,
-              gateway.env, gateway.token, .env, npm, node_modules, extensions, .git]
+              gateway.env, gateway.token, .env, npm, node_modules, extensions, control-ui-assets, .git]
   exclude_extra:
     description: Globs added to O(exclude), same rules.
     type: list

@@ -62,9 +62,9 @@ def test_releases_from_the_split_on_carry_them(version):
 
 def test_tag_names_the_version_and_a_content_hash():
     tag = lib('test_image_tag %s' % CURRENT)
-    name, _, rest = tag.partition(':')
+    name, rest = tag.split(':', 1)
     assert name == 'clawfleet/openclaw-test'
-    version, _, key = rest.rpartition('-')
+    version, key = rest.rsplit('-', 1)
     assert version == CURRENT
     assert len(key) == 10 and int(key, 16) >= 0
 
