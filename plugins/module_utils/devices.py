@@ -96,6 +96,18 @@ def _token_times(entry):
     return times
 
 
+def _identity(entry):
+    """What a paired device and a pairing request both say about the device."""
+    return {
+        'display_name': _str(entry.get('displayName')),
+        'client_id': _str(entry.get('clientId')),
+        'client_mode': _str(entry.get('clientMode')),
+        'platform': _str(entry.get('platform')),
+        'roles': _roles(entry),
+        'scopes': [s for s in (entry.get('scopes') or []) if isinstance(s, str)],
+    }
+
+
 def parse_listing(data):
     """Normalize the document of ``devices list --json``.
 
@@ -112,37 +124,27 @@ def parse_listing(data):
         if not isinstance(entry, dict) or not _str(entry.get('deviceId')):
             continue
         surface = entry.get('pendingNodeSurface')
-        paired.append({
-            'device_id': _str(entry.get('deviceId')).lower(),
-            'display_name': _str(entry.get('displayName')),
-            'client_id': _str(entry.get('clientId')),
-            'client_mode': _str(entry.get('clientMode')),
-            'platform': _str(entry.get('platform')),
-            'roles': _roles(entry),
-            'scopes': [s for s in (entry.get('scopes') or []) if isinstance(s, str)],
-            'created_at_ms': _int(entry.get('createdAtMs')),
-            'approved_at_ms': _int(entry.get('approvedAtMs')),
-            'last_seen_at_ms': _int(entry.get('lastSeenAtMs')),
-            'connected': entry.get('connected') if isinstance(entry.get('connected'), bool) else None,
-            'pending_node_surface': _str(surface.get('requestId')) if isinstance(surface, dict) else None,
-            'token_times': _token_times(entry),
-        })
+        paired.append(dict(
+            _identity(entry),
+            device_id=_str(entry.get('deviceId')).lower(),
+            created_at_ms=_int(entry.get('createdAtMs')),
+            approved_at_ms=_int(entry.get('approvedAtMs')),
+            last_seen_at_ms=_int(entry.get('lastSeenAtMs')),
+            connected=entry.get('connected') if isinstance(entry.get('connected'), bool) else None,
+            pending_node_surface=_str(surface.get('requestId')) if isinstance(surface, dict) else None,
+            token_times=_token_times(entry),
+        ))
     pending = []
     for entry in data['pending']:
         if not isinstance(entry, dict) or not _str(entry.get('requestId')):
             continue
-        pending.append({
-            'request_id': _str(entry.get('requestId')),
-            'device_id': (_str(entry.get('deviceId')) or '').lower() or None,
-            'display_name': _str(entry.get('displayName')),
-            'client_id': _str(entry.get('clientId')),
-            'client_mode': _str(entry.get('clientMode')),
-            'platform': _str(entry.get('platform')),
-            'roles': _roles(entry),
-            'scopes': [s for s in (entry.get('scopes') or []) if isinstance(s, str)],
-            'is_repair': bool(entry.get('isRepair')),
-            'requested_at_ms': _int(entry.get('ts')),
-        })
+        pending.append(dict(
+            _identity(entry),
+            request_id=_str(entry.get('requestId')),
+            device_id=(_str(entry.get('deviceId')) or '').lower() or None,
+            is_repair=bool(entry.get('isRepair')),
+            requested_at_ms=_int(entry.get('ts')),
+        ))
     return {'paired': paired, 'pending': pending}
 
 
@@ -300,14 +302,31 @@ def _action(action, entry, reason, request_id=None, role=None):
     }
 
 
-def _decide_paired(device, opts, own_device_id, now_ms):
-    operator = _match_any(device, opts['operator_devices'])
+def _standing(entry, opts, own_device_id):
+    """Who a paired device or a request belongs to, the same way for both.
+
+    Returns ``('operator', match)`` for the operator's own devices (``match`` is
+    None for this host's CLI device), else ``('clear' or None, allowed)`` where
+    ``allowed`` is the ``allowed`` entry it matches, or None.
+    """
+    operator = _match_any(entry, opts['operator_devices'])
     if operator is not None:
-        return 'operator', 'listed in operator_devices (%s)' % operator, False
-    if is_own(device, own_device_id):
-        return 'operator', "this host's own OpenClaw CLI (its operator device is never removed)", False
-    allowed = _match_any(device, opts['allowed'])
-    if opts['clear']:
+        return 'operator', operator
+    if is_own(entry, own_device_id):
+        return 'operator', None
+    return ('clear' if opts['clear'] else None), _match_any(entry, opts['allowed'])
+
+
+def _operator_reason(match, own_reason):
+    return 'listed in operator_devices (%s)' % match if match is not None else own_reason
+
+
+def _decide_paired(device, opts, own_device_id, now_ms):
+    standing, allowed = _standing(device, opts, own_device_id)
+    if standing == 'operator':
+        return 'operator', _operator_reason(allowed, "this host's own OpenClaw CLI (its operator device is never "
+                                                     "removed)"), False
+    if standing == 'clear':
         return 'remove', 'clear=true removes every device that is not an operator device', allowed is None
     stale = opts['stale_after_seconds']
     seen = last_activity_ms(device)
@@ -323,13 +342,10 @@ def _decide_paired(device, opts, own_device_id, now_ms):
 
 
 def _decide_pending(request, opts, own_device_id, paired):
-    operator = _match_any(request, opts['operator_devices'])
-    if operator is not None:
-        return 'approve', 'listed in operator_devices (%s)' % operator, False
-    if is_own(request, own_device_id):
-        return 'approve', "this host's own OpenClaw CLI asks for more scopes", False
-    allowed = _match_any(request, opts['allowed'])
-    if opts['clear']:
+    standing, allowed = _standing(request, opts, own_device_id)
+    if standing == 'operator':
+        return 'approve', _operator_reason(allowed, "this host's own OpenClaw CLI asks for more scopes"), False
+    if standing == 'clear':
         return 'reject', 'clear=true rejects every request that is not from an operator device', allowed is None
     if allowed is not None:
         if OPERATOR_ROLE in request.get('roles', []):
