@@ -1,8 +1,13 @@
 """The devices role against a real Gateway and real node hosts (OpenClaw 2026.9.6)."""
 import json
+import os
+import sys
+
+# The call-log reader is shared by every scenario (molecule/resources/calllog.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'resources'))
+from calllog import CALL_LOG, run_segments  # noqa: E402  pylint: disable=wrong-import-position
 
 STATE_DIR = '/home/openclaw/.openclaw'
-CALL_LOG = '/var/log/openclaw-calls/calls.log'
 RUNS = '/var/log/openclaw-calls/devices-runs.jsonl'
 
 
@@ -21,16 +26,6 @@ def names(entries):
 def runs(host):
     """The device summaries kept by each converge/check run, in order."""
     return [json.loads(line) for line in host.file(RUNS).content_string.splitlines()]
-
-
-def run_segments(host):
-    segments = []
-    for line in host.file(CALL_LOG).content_string.splitlines():
-        if line.startswith('=== run'):
-            segments.append((line, []))
-        elif segments:
-            segments[-1][1].append(line.split(' ', 1)[1])
-    return segments
 
 
 def test_local_clients_cannot_pair_silently(host):

@@ -1,13 +1,18 @@
 """Verify the gateway role against the real OpenClaw and its running Gateway."""
 import json
+import os
 import re
+import sys
 
 import pytest
+
+# The call-log reader is shared by every scenario (molecule/resources/calllog.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'resources'))
+from calllog import run_segments  # noqa: E402  pylint: disable=wrong-import-position
 
 STATE_DIR = '/home/openclaw/.openclaw'
 CONFIG = STATE_DIR + '/openclaw.json'
 TOKEN_FILE = STATE_DIR + '/secrets/gateway-token'
-CALL_LOG = '/var/log/openclaw-calls/calls.log'
 
 # Findings that config cannot remove, per the measured catalogue; anything else
 # in the gateway and filesystem areas at warn or critical fails the test.
@@ -129,17 +134,6 @@ def test_security_audit_is_clean_in_gateway_and_fs(host):
            and f['checkId'] not in FLOOR]
     assert not bad, bad
     assert report['summary']['critical'] == 0, report['findings']
-
-
-def run_segments(host):
-    """Split the call log into runs: [(header, [calls])]."""
-    segments = []
-    for line in host.file(CALL_LOG).content_string.splitlines():
-        if line.startswith('=== run'):
-            segments.append((line, []))
-        elif segments:
-            segments[-1][1].append(line)
-    return segments
 
 
 def test_no_change_runs_start_no_node(host):

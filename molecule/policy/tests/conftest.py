@@ -1,11 +1,16 @@
 """What every role's verify module of the policy scenario shares: the host's config, version and audits."""
 import json
+import os
+import sys
 
 import pytest
 
+# The call-log reader is shared by every scenario (molecule/resources/calllog.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'resources'))
+from calllog import CALL_LOG, run_segments  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+
 STATE_DIR = '/home/openclaw/.openclaw'
 CONFIG = STATE_DIR + '/openclaw.json'
-CALL_LOG = '/var/log/openclaw-calls/calls.log'
 
 # Findings that config cannot remove, per the measured catalogue.
 FLOOR = {

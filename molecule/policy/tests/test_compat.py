@@ -1,7 +1,7 @@
 """The same inventory on both OpenClaw versions: the real validate passes, nothing critical remains."""
 import json
 
-from conftest import CALL_LOG
+from conftest import CALL_LOG, run_segments
 
 
 def test_real_validate_passes(validate):
@@ -16,16 +16,6 @@ def test_no_critical_finding(deep_audit):
 def test_version_spellings(config, legacy):
     workshop = config['skills']['workshop']['autonomous']
     assert workshop == ({'enabled': False} if legacy else {'mode': 'off'})
-
-
-def run_segments(host):
-    segments = []
-    for line in host.file(CALL_LOG).content_string.splitlines():
-        if line.startswith('=== run'):
-            segments.append((line, []))
-        elif segments:
-            segments[-1][1].append(line)
-    return segments
 
 
 def test_no_change_runs_start_no_node(host):
