@@ -39,6 +39,8 @@ CASES = {
                          'openclaw_surface_skills_workshop_approval'),
     'hooks-agents-a-mapping': ({'openclaw_surface_hooks_allowed_agent_ids': {'main': True}},
                                'openclaw_surface_hooks_allowed_agent_ids'),
+    'web-search-provider-not-an-id': ({'openclaw_surface_web_search_provider': 'Brave Search'},
+                                      'openclaw_surface_web_search_provider'),
     # Risky settings without their acknowledgement.
     'mdns-full-not-acknowledged': ({'openclaw_surface_mdns_mode': 'full'}, 'openclaw_surface_mdns_full_acknowledged'),
     'dm-scope-main-not-acknowledged': ({'openclaw_surface_dm_scope': 'main'},
