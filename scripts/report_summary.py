@@ -9,7 +9,8 @@ def load(folder):
     reports = {}
     if os.path.isdir(folder):
         for name in sorted(os.listdir(folder)):
-            if name.endswith('.json'):
+            # fleet.json is the fleet report of the same audit, not a host.
+            if name.endswith('.json') and name != 'fleet.json':
                 with open(os.path.join(folder, name)) as handle:
                     reports[name[:-5]] = json.load(handle)
     return reports
@@ -37,6 +38,10 @@ def main(root):
         remaining = [f['checkId'] for f in (after.get(host) or {}).get('failing', [])]
         if remaining:
             print('  beyond the floor after hardening: %s' % ', '.join(remaining))
+    for label in ('before', 'after'):
+        page = os.path.join(root, label, 'fleet.html')
+        if os.path.exists(page):
+            print('fleet report %-6s %s (also fleet.md and fleet.json)' % (label + ':', os.path.abspath(page)))
 
 
 if __name__ == '__main__':
