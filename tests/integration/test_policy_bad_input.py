@@ -64,6 +64,10 @@ CASES = {
         'agents', {'openclaw_agents_roster': [{'id': 'monitor', 'model': 'openai/o3-pro', 'background': True}],
                    'openclaw_agents_premium_background_acknowledged': ['coder']},
         'openclaw_agents_premium_models'),
+    'agents-premium-heartbeat-model': (
+        'agents', {'openclaw_agents_roster': [{'id': 'coder', 'model': 'anthropic/claude-opus-4-5',
+                                               'heartbeat_model': 'anthropic/claude-opus-4-5'}]},
+        'openclaw_agents_premium_background_acknowledged'),
     'agents-roster-without-id': ('agents', {'openclaw_agents_roster': [{'model': 'budget/glm-5.1'}]},
                                  'openclaw_agents_roster'),
     'agents-roster-id-twice': ('agents', {'openclaw_agents_roster': [{'id': 'monitor'}, {'id': 'monitor'}]},
