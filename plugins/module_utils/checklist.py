@@ -244,7 +244,7 @@ def _default_agents(config):
     for agent_id, settings in sorted(agents.items()):
         if settings.get('default') is True:
             return [agent_id]
-    first = [agent_id for agent_id in agents][:1]
+    first = list(agents)[:1]
     return ['main'] + [agent_id for agent_id in first if agent_id != 'main']
 
 
@@ -510,8 +510,8 @@ def _tool_policy_trust(ctx):
         for agent in _serving_agents(config, name):
             exposure = channel_access.agent_tool_exposure(agent, tools)
             if opened and exposure:
-                problems.append('%s (%s) reaches agent %s with %s' % (name, ', '.join(opened), agent,
-                                                                       ', '.join(exposure)))
+                problems.append('%s (%s) reaches agent %s with %s'
+                                % (name, ', '.join(opened), agent, ', '.join(exposure)))
             else:
                 notes.append('%s%s reaches agent %s: %s' % (
                     name, ' (%s)' % ', '.join(opened) if opened else ' (allowlisted)', agent,
@@ -970,8 +970,8 @@ def render_markdown(report):
              '| --- | --- | --- | %s |' % ' | '.join('---' for dummy in columns)]
     for row in hosts:
         cells = [_md(_dict(_dict(row.get('items')).get(c.get('id'))).get('status', 'unknown')) for c in columns]
-        lines.append('| %s | %s | %s | %s |' % (_md(row.get('host')), _md(row.get('version') or '?'),
-                                                 _md(_counts_text(row.get('audit'))), ' | '.join(cells)))
+        lines.append('| %s | %s | %s | %s |' % (
+            _md(row.get('host')), _md(row.get('version') or '?'), _md(_counts_text(row.get('audit'))), ' | '.join(cells)))
     for row in hosts:
         lines += ['', '## %s' % _md(row.get('host')), '']
         for error in _list(row.get('errors')):

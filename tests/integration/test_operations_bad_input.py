@@ -6,7 +6,6 @@ holding a Gateway token. The run must fail naming the variable and the fix,
 read nothing on the host, leave every byte of the folder as it was, write no
 report, and print no token.
 """
-import json
 import os
 
 import pytest

@@ -60,4 +60,3 @@ def test_backup_program_is_the_collections_own(host):
     assert program.mode == 0o644
     assert program.user == 'root'
     assert 'def run_job(' in program.content_string
-
