@@ -802,6 +802,8 @@ def cli_error(rc, out, err):
     return ' | '.join(lines[:4]) or 'exit code %d, no output' % rc
 
 
+# The scheduled job runs this file on its own, without the collection, so it
+# carries its own copy of cli.parse_json_output instead of importing it.
 def parse_json(text):
     text = (text or '').strip()
     if not text:

@@ -707,16 +707,24 @@ def _prompt_injection_rules(ctx):
     return _result('pass', 'untrusted content rules in %s' % ', '.join(good))
 
 
-def _devices_reviewed(ctx):
-    source = _dict(ctx['devices_review'])
-    path = source.get('path') or 'the devices report'
+def _controller_report(source, default_path, kind, playbook):
+    """(path, the report's data, None) or (path, None, an unknown result saying why it cannot be judged)."""
+    path = source.get('path') or default_path
     if _unreadable(source):
-        return _result('unknown', '%s could not be read: %s' % (path, _unreadable(source)))
+        return path, None, _result('unknown', '%s could not be read: %s' % (path, _unreadable(source)))
     data, problem = _load_report(source.get('text'))
     if data is None:
         if problem:
-            return _result('unknown', '%s %s' % (path, problem))
-        return _result('unknown', 'no device review report at %s; run playbooks/devices_review.yml' % path)
+            return path, None, _result('unknown', '%s %s' % (path, problem))
+        return path, None, _result('unknown', 'no %s report at %s; run %s' % (kind, path, playbook))
+    return path, data, None
+
+
+def _devices_reviewed(ctx):
+    path, data, missing = _controller_report(_dict(ctx['devices_review']), 'the devices report', 'device review',
+                                             'playbooks/devices_review.yml')
+    if missing:
+        return missing
     reviewed = parse_time(data.get('reviewed_at'))
     if reviewed is None:
         return _result('unknown', '%s has no reviewed_at time' % path)
@@ -735,15 +743,10 @@ def _devices_reviewed(ctx):
 
 
 def _backups_tested(ctx):
-    source = _dict(ctx['restore_test'])
-    path = source.get('path') or 'the backups report'
-    if _unreadable(source):
-        return _result('unknown', '%s could not be read: %s' % (path, _unreadable(source)))
-    data, problem = _load_report(source.get('text'))
-    if data is None:
-        if problem:
-            return _result('unknown', '%s %s' % (path, problem))
-        return _result('unknown', 'no restore test report at %s; run playbooks/backup_restore_test.yml' % path)
+    path, data, missing = _controller_report(_dict(ctx['restore_test']), 'the backups report', 'restore test',
+                                             'playbooks/backup_restore_test.yml')
+    if missing:
+        return missing
     tested = parse_time(data.get('tested_at'))
     if tested is None or not isinstance(data.get('passed'), bool):
         return _result('unknown', '%s has no tested_at time or passed flag' % path)
