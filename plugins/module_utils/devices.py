@@ -419,6 +419,18 @@ def make_plan(listing, options, now_ms, own_device_id=None):
         device = _resolve_rotation(item, listing['paired'], decisions)
         rotations.append((device, item['role']))
 
+    # The CLI's own request for more scopes (OpenClaw 2026.6 files one on many
+    # calls) is approved only when this run needs them: to approve another
+    # device or rotate a token. Otherwise it is left alone, so a no-change run
+    # stays one.
+    own_requests = [row for row in pending_rows
+                    if row['decision'] == 'approve' and is_own({'device_id': row['device_id']}, own_device_id)]
+    if own_requests and not rotations and len(own_requests) == len(
+            [row for row in pending_rows if row['decision'] == 'approve']):
+        for row in own_requests:
+            row['decision'] = 'leave'
+            row['reason'] = "this host's own OpenClaw CLI asks for more scopes; this run needs none"
+
     protected = [row for row in paired_rows if row['decision'] == 'operator']
     approvals = [row for row in pending_rows if row['decision'] == 'approve']
     rejections = [row for row in pending_rows if row['decision'] == 'reject']

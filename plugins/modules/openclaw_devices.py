@@ -142,7 +142,10 @@ notes:
     warning) and does not approve it.
   - On OpenClaw 2026.6.x the CLI's own device first holds only C(operator.pairing); its first approval asks
     the Gateway for C(operator.admin), which waits as a pairing request of that device. The module then
-    approves that request (it is this host's own CLI) and retries, and lists it in RV(actions).
+    approves that request (it is this host's own CLI) and retries, and lists it in RV(actions). Such a request
+    that is already pending is approved only in a run that approves another device or rotates a token;
+    otherwise it is left alone (OpenClaw 2026.6 files one on many CLI calls, and reject and remove work
+    without it), so a no-change run stays one.
 seealso:
   - module: clawfleet.openclaw.openclaw_audit
 '''

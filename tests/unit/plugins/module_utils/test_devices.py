@@ -236,12 +236,24 @@ def test_unreadable_identity_spares_every_cli_device():
     assert decisions(plan)[0]['cli'] == 'operator'
 
 
-def test_own_cli_scope_upgrade_is_approved():
+def test_own_cli_scope_upgrade_is_approved_when_the_run_approves_another_device():
+    plan = make_plan(listing('2026.6.5', 'devices_list_own_upgrade'), options(allowed=['alice-laptop', 'dave-tv']),
+                     NOW, own_device_id=CLI_65)
+    assert decisions(plan) == ({'alice-laptop': 'keep', 'cli': 'operator'},
+                               {'cli': 'approve', 'dave-tv': 'approve'})
+    assert kinds(plan) == [('approve', CLI_65), ('approve', 'dave-tv')]
+
+
+def test_own_cli_scope_upgrade_is_left_alone_when_the_run_needs_no_approval():
+    # OpenClaw 2026.6 files such a request on many CLI calls; reject and
+    # remove work without it, so a run that only turns dave-tv away (or does
+    # nothing) must not report a change for it.
     plan = make_plan(listing('2026.6.5', 'devices_list_own_upgrade'), options(allowed=['alice-laptop']), NOW,
                      own_device_id=CLI_65)
     assert decisions(plan) == ({'alice-laptop': 'keep', 'cli': 'operator'},
-                               {'cli': 'approve', 'dave-tv': 'reject'})
-    assert kinds(plan) == [('reject', 'dave-tv'), ('approve', CLI_65)]
+                               {'cli': 'leave', 'dave-tv': 'reject'})
+    assert kinds(plan) == [('reject', 'dave-tv')]
+    assert "needs none" in [row for row in plan['pending'] if row['device_id'] == CLI_65][0]['reason']
 
 
 def test_operator_devices_by_id_and_name():
