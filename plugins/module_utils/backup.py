@@ -899,7 +899,6 @@ def subprocess_runner(binary, home, state_dir, config_path, timeout, path=None):
 
 def run_job(options, run=None):
     """Create, verify, make private and prune, as the scheduled job does; returns a summary."""
-    os.umask(0o077)
     if options['method'] == 'cli':
         run = run or subprocess_runner(options['openclaw'], options['home'], options['state_dir'],
                                        options.get('config_path'), options['timeout'], options.get('path'))
@@ -941,11 +940,16 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.method == 'cli' and not args.openclaw:
         parser.error('--method cli needs --openclaw')
+    # Everything the job writes is private. The caller's umask comes back
+    # afterwards: a process that runs the job in-process keeps its own.
+    previous_umask = os.umask(0o077)
     try:
         summary = run_job(vars(args))
     except (BackupError, OSError) as exc:
         sys.stderr.write('openclaw-backup: %s\n' % exc)
         return 1
+    finally:
+        os.umask(previous_umask)
     sys.stdout.write(json.dumps(summary, sort_keys=True) + '\n')
     return 0
 

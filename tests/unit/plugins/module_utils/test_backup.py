@@ -544,17 +544,22 @@ def test_scheduled_job_with_the_cli(state, backups, version):
         put(backups / os.path.basename(archive), 'archive', mode=0o644)
         return rec['rc'], stdout, rec['stderr']
 
+    caller_umask = os.umask(0o022)
     summary = backup.run_job({'method': 'cli', 'backup_dir': str(backups), 'state_dir': str(state), 'home': home,
                               'include_workspace': False, 'keep': 1, 'timeout': 60}, run)
+    # The job must not change its caller's umask: later restores would inherit it.
+    assert os.umask(caller_umask) == 0o022
     assert calls == [['backup', 'create', '--output', str(backups), '--verify', '--json', '--no-include-workspace']]
     assert summary == {'archive': archive, 'verified': True, 'kept': [archive], 'pruned': [str(old)]}
     assert os.stat(archive).st_mode & 0o777 == 0o600
 
 
 def test_scheduled_job_reports_a_failure(state, backups, capsys):
+    caller_umask = os.umask(0o022)
     assert backup.main(['run', '--backup-dir', str(state / 'inside'), '--state-dir', str(state), '--home',
                         str(state.parent), '--keep', '2', '--method', 'archive']) == 1
     assert 'inside the OpenClaw state folder' in capsys.readouterr().err
+    assert os.umask(caller_umask) == 0o022
     with pytest.raises(SystemExit):
         backup.main(['run', '--backup-dir', str(backups), '--state-dir', str(state), '--home', str(state.parent),
                      '--keep', '2', '--method', 'cli'])
