@@ -9,7 +9,6 @@ is written.
 """
 import json
 import os
-import sqlite3
 
 import pytest
 
@@ -22,16 +21,7 @@ PLAYBOOK = helpers.playbook('operations_agents_local.yml')
 def home_with_jobs(tmp_path, config=None):
     home = helpers.state_home(tmp_path, config or {'gateway': {'mode': 'local', 'bind': 'loopback'}},
                               state_mode=0o700)
-    rec = unit_helpers.recording('2026.9.6', 'activity_cron_store_premium')
-    (home / '.openclaw' / 'state').mkdir()
-    connection = sqlite3.connect(str(home / '.openclaw' / 'state' / 'openclaw.sqlite'))
-    connection.execute(rec['schema'])
-    for row in rec['rows']:
-        columns = sorted(row)
-        connection.execute('INSERT INTO cron_jobs (%s) VALUES (%s)' % (', '.join(columns), ', '.join('?' * len(columns))),
-                           [row[c] for c in columns])
-    connection.commit()
-    connection.close()
+    unit_helpers.write_cron_store(home / '.openclaw', '2026.9.6', 'activity_cron_store_premium')
     return home
 
 

@@ -18,6 +18,8 @@ __metaclass__ = type
 import contextlib
 import json
 import os
+import sqlite3
+import time
 
 import pytest
 
@@ -38,6 +40,31 @@ def recording(version, name):
     """One recorded OpenClaw CLI run: ``fixtures/cli/<version>/<name>.json`` (rc, stdout, stderr)."""
     with open(os.path.join(CLI, version, name + '.json')) as handle:
         return json.load(handle)
+
+
+def write_cron_store(state, version, name):
+    """Write the cron table recorded in ``name`` (``activity_cron_store_*``) into ``<state>/state/openclaw.sqlite``."""
+    rec = recording(version, name)
+    (state / 'state').mkdir(parents=True)
+    connection = sqlite3.connect(str(state / 'state' / 'openclaw.sqlite'))
+    connection.execute(rec['schema'])
+    for row in rec['rows']:
+        columns = sorted(row)
+        connection.execute('INSERT INTO cron_jobs (%s) VALUES (%s)' % (', '.join(columns), ', '.join('?' * len(columns))),
+                           [row[c] for c in columns])
+    connection.commit()
+    connection.close()
+
+
+def put(path, text='x', age=0.0, mode=0o600):
+    """Write ``path`` (folders made as needed) with ``mode``, its mtime ``age`` seconds in the past."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    os.chmod(str(path), mode)
+    if age:
+        stamp = time.time() - age
+        os.utime(str(path), (stamp, stamp))
+    return path
 
 
 def tables(name):

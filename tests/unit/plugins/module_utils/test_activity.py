@@ -32,17 +32,8 @@ def stdout_json(version, name):
 
 def build_store(tmp_path, version, name):
     """A state folder whose openclaw.sqlite holds the recorded cron table."""
-    rec = helpers.recording(version, name)
     state = tmp_path / '.openclaw'
-    (state / 'state').mkdir(parents=True)
-    connection = sqlite3.connect(str(state / 'state' / 'openclaw.sqlite'))
-    connection.execute(rec['schema'])
-    for row in rec['rows']:
-        columns = sorted(row)
-        connection.execute('INSERT INTO cron_jobs (%s) VALUES (%s)' % (', '.join(columns), ', '.join('?' * len(columns))),
-                           [row[c] for c in columns])
-    connection.commit()
-    connection.close()
+    helpers.write_cron_store(state, version, name)
     return str(state)
 
 

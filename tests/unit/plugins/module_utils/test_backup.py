@@ -30,14 +30,7 @@ VERSIONS = ('2026.9.6', '2026.6.5')
 HOUR = 3600
 
 
-def put(path, text='x', age=0.0, mode=0o600):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    os.chmod(str(path), mode)
-    if age:
-        stamp = time.time() - age
-        os.utime(str(path), (stamp, stamp))
-    return path
+put = helpers.put
 
 
 def age_tree(root, seconds):

@@ -30,14 +30,7 @@ pytestmark = pytest.mark.usefixtures('fresh_warnings')
 HOUR = 3600
 
 
-def put(path, text='x', age=0.0, mode=0o600):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    os.chmod(str(path), mode)
-    if age:
-        stamp = time.time() - age
-        os.utime(str(path), (stamp, stamp))
-    return path
+put = helpers.put
 
 
 class Host(object):
