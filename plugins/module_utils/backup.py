@@ -432,8 +432,14 @@ def _link_escapes(member_name, link, root):
     return not (resolved == root or resolved.startswith(root + '/'))
 
 
-def _read_members(stream, names, roots, manifests, errors):
-    """Read every member of the tar stream: names, SHA-256 of files, the manifest, unsafe entries."""
+def _read_members(stream, names, roots, manifests, errors, outside_links):
+    """Read every member of the tar stream: names, SHA-256 of files, the manifest, unsafe entries.
+
+    Symbolic links that lead outside the archive go to ``outside_links``
+    (``{name: target}``): OpenClaw 2026.6 archives its generated
+    ``plugin-skills/`` links into the install folder that way. They are not
+    an error, but they are never extracted.
+    """
     with tarfile.open(fileobj=stream, mode='r|') as tar:
         for member in tar:
             name = member.name.rstrip('/')
@@ -443,9 +449,11 @@ def _read_members(stream, names, roots, manifests, errors):
                 errors.append('%s: %s' % (member.name, problem))
                 names[name] = None
                 continue
-            if member.issym() or member.islnk():
-                if member.islnk() or _link_escapes(name, member.linkname, name.split('/')[0]):
-                    errors.append('%s: a link to %s, outside the archive or a hard link' % (name, member.linkname))
+            if member.islnk():
+                errors.append('%s: a hard link to %s' % (name, member.linkname))
+            elif member.issym():
+                if _link_escapes(name, member.linkname, name.split('/')[0]):
+                    outside_links[name] = member.linkname
             elif member.ischr() or member.isblk() or member.isfifo():
                 errors.append('%s: a device or pipe' % name)
             digest = None
@@ -467,17 +475,19 @@ def check_archive(path):
     """Read the whole archive and check it; returns ``{ok, errors, manifest, entryCount, ...}``.
 
     Checks: the gzip stream and its CRC (read to the end), the tar headers,
-    no absolute path, ``..`` step or link leaving the archive, no device
-    file, exactly one ``<root>/manifest.json``, every asset of the manifest
-    present and, for this file's own archives, every file's SHA-256.
+    no absolute path or ``..`` step, no hard link or device file, exactly
+    one ``<root>/manifest.json``, every asset of the manifest present and,
+    for this file's own archives, every file's SHA-256. Symbolic links that
+    lead outside the archive are listed in ``outsideLinks``.
     """
     errors = []
     manifests = []
     names = {}
     roots = set()
+    outside_links = {}
     try:
         with open(path, 'rb') as raw, gzip.GzipFile(fileobj=raw, mode='rb') as stream:
-            _read_members(stream, names, roots, manifests, errors)
+            _read_members(stream, names, roots, manifests, errors, outside_links)
             # tarfile stops quietly at a header it cannot read; the gzip CRC
             # is only checked at the very end of the stream.
             while stream.read(CHUNK):
@@ -487,7 +497,7 @@ def check_archive(path):
         if 'CRC' in text or 'crc' in text:
             text += ' (the compressed data is damaged)'
         return {'ok': False, 'errors': ['the archive cannot be read to its end: %s' % text], 'manifest': None,
-                'entryCount': len(names)}
+                'entryCount': len(names), 'outsideLinks': outside_links}
     count = len(names)
     manifest = None
     if len(manifests) != 1:
@@ -514,7 +524,7 @@ def check_archive(path):
             elif names[name] != digest:
                 errors.append('%s does not match its SHA-256 in the manifest' % name)
     return {'ok': not errors, 'errors': errors, 'manifest': manifest, 'entryCount': count,
-            'archiveRoot': (manifest or {}).get('archiveRoot'), 'createdAt': (manifest or {}).get('createdAt'),
+            'outsideLinks': outside_links, 'archiveRoot': (manifest or {}).get('archiveRoot'), 'createdAt': (manifest or {}).get('createdAt'),
             'runtimeVersion': (manifest or {}).get('runtimeVersion')}
 
 
@@ -523,8 +533,9 @@ def safe_extract(path, target):
 
     Nothing is written outside ``target``: names are checked before
     anything is written, every folder is created here (never through a
-    link), links must stay inside the archive, device files are refused,
-    modes keep only the permission bits and owners are not restored.
+    link), links that lead outside the archive are not created (see
+    ``outsideLinks`` of the returned check), hard links and device files are
+    refused, modes keep only the permission bits and owners are not restored.
     """
     if os.listdir(target):
         raise BackupError('The staging folder %s is not empty; restore tests need an empty folder.' % target)
@@ -537,6 +548,8 @@ def safe_extract(path, target):
     with tarfile.open(path, mode='r:gz') as tar:
         for member in tar:
             name = member.name.rstrip('/')
+            if name in checked['outsideLinks']:
+                continue
             destination = os.path.join(real_target, name)
             parent = os.path.dirname(destination)
             _make_folders(real_target, parent)
@@ -655,7 +668,7 @@ def normalize_rules(rules):
     return normal
 
 
-def compare_trees(restored, live, backup_time, rules=None, left_out=None):
+def compare_trees(restored, live, backup_time, rules=None, left_out=None, outside_links=None):
     """Compare a restored tree with the live one; returns ``(expected, unexpected)``.
 
     ``expected`` items are ``{path, kind, reason}``, ``unexpected`` items
@@ -664,9 +677,13 @@ def compare_trees(restored, live, backup_time, rules=None, left_out=None):
     content is not listed). ``left_out`` maps paths the archive says it left
     out (its manifest's ``skipped``, relative) to the reason given there.
     ``backup_time`` (epoch seconds) is when the archive was made.
+    ``outside_links`` maps the paths of links that lead outside the archive,
+    which an extraction does not create, to their targets: such a link is
+    expected when the live one is a link to the same target.
     """
     rules = normalize_rules(rules)
     left_out = left_out or {}
+    outside_links = outside_links or {}
     restored_entries = scan_tree(restored)
     live_entries = scan_tree(live)
     expected = []
@@ -710,6 +727,19 @@ def compare_trees(restored, live, backup_time, rules=None, left_out=None):
             continue
         here = live_entries.get(rel)
         there = restored_entries.get(rel)
+        if there is None and rel in outside_links:
+            target = outside_links[rel]
+            if here['type'] == 'link' and os.readlink(here['path']) == target:
+                expected.append({'path': rel, 'kind': 'link',
+                                 'reason': 'a link to %s, outside the archive: not restored, the live link points '
+                                           'to the same place' % target})
+            else:
+                unexpected.append({'path': _display(rel, here['type']), 'kind': 'link',
+                                   'detail': 'the backup holds a link to %s (outside the archive, not restored); the '
+                                             'live state has a %s here' % (target, here['type'])})
+            if here['type'] == 'dir':
+                skip_below.append(rel + '/')
+            continue
         if there is None:
             classify(rel, 'only_live', 'in the live state but not in the backup', here, here)
             if here['type'] == 'dir':
@@ -743,6 +773,16 @@ def compare_trees(restored, live, backup_time, rules=None, left_out=None):
         if here['mode'] != there['mode']:
             classify(rel, 'mode', 'mode %04o in the backup, %04o live' % (there['mode'], here['mode']), here, here)
     return expected, unexpected
+
+
+def links_below(outside_links, staging, restored_root):
+    """The archive's links outside it (``{member name: target}``) that lie under ``restored_root``, by relative path."""
+    found = {}
+    for name, target in outside_links.items():
+        path = os.path.join(staging, name)
+        if inside(path, restored_root) and path != restored_root:
+            found[os.path.relpath(path, restored_root)] = target
+    return found
 
 
 def restored_roots(staging, manifest):

@@ -22,13 +22,15 @@ description:
     Archives are made C(0600); the folder, when the module creates it, C(0700).
   - O(state=verify) checks an archive (O(archive), or the newest in O(backup_dir)) with C(openclaw backup verify
     --json), or where the version has no such command by reading it to its end (gzip CRC), refusing absolute paths,
-    C(..) steps, links leaving the archive and device files, and checking the manifest (exactly one, every asset
-    present, every file's SHA-256 for this module's own archives). A damaged archive fails the task.
+    C(..) steps, hard links and device files, and checking the manifest (exactly one, every asset present, every
+    file's SHA-256 for this module's own archives). A damaged archive fails the task.
   - O(state=prune) keeps the O(keep) newest archives (C(*-openclaw-backup.tar.gz), by modification time) and
     deletes the others. Other files in the folder are never touched.
   - O(state=restore_test) is the guide's recovery test. It verifies the archive, restores it into a new, empty
     staging folder O(staging_dir) on the host (C(openclaw backup restore --target) where the version has it,
-    2026.9.6; else a safe extraction that writes nothing outside the staging folder), then compares the restored
+    2026.9.6; else a safe extraction that writes nothing outside the staging folder and does not create links that
+    lead outside the archive, such as 2026.6.5's C(plugin-skills/) links; each is compared with the live link's
+    target instead), then compares the restored
     tree file by file with the live state (content, type, mode, link targets), and returns each difference as
     expected (with the reason, from O(expected_differences) or the archive's own list of what it left out) or
     unexpected. It never writes into the live state, and removes the staging folder unless O(keep_staging).
@@ -521,12 +523,13 @@ def do_restore_test(host):
                 raise backup.BackupError('Archive %s failed verification: %s. It cannot be restored; make a new '
                                          'backup and find out what damaged this one.'
                                          % (archive, '; '.join(report['errors'])))
+            outside_links = {}
             if host.use_cli('restore'):
                 restored = backup.cli_restore(host.run, archive, target)
                 result.update(restore_method='cli', warnings_from_restore=restored.get('warnings') or [])
             else:
                 os.mkdir(target, 0o700)
-                backup.safe_extract(archive, target)
+                outside_links = backup.safe_extract(archive, target)['outsideLinks']
                 result['restore_method'] = 'archive'
             root, manifest = backup.read_manifest(target)
             since = backup.backup_time_of(manifest, archive)
@@ -534,7 +537,8 @@ def do_restore_test(host):
             for restored_root, live_root in backup.restored_roots(target, manifest):
                 expected, unexpected = backup.compare_trees(
                     restored_root, live_root, since, params['expected_differences'],
-                    backup.left_out_of(manifest, live_root))
+                    backup.left_out_of(manifest, live_root),
+                    backup.links_below(outside_links, target, restored_root))
                 if os.path.realpath(live_root) != os.path.realpath(host.state_dir):
                     for item in expected + unexpected:
                         item['path'] = os.path.join(live_root, item['path'])

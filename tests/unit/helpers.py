@@ -16,9 +16,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import io
 import json
 import os
 import sqlite3
+import tarfile
 import time
 
 import pytest
@@ -54,6 +56,43 @@ def write_cron_store(state, version, name):
                            [row[c] for c in columns])
     connection.commit()
     connection.close()
+
+
+# --------------------------------------------------------------------------
+# Backup archives
+# --------------------------------------------------------------------------
+
+def tar_entry(name, kind=tarfile.REGTYPE, link=''):
+    """A tar header for ``name`` of ``kind`` (mode 0644, or a link to ``link``)."""
+    entry = tarfile.TarInfo(name)
+    entry.type = kind
+    entry.linkname = link
+    entry.mode = 0o644
+    return entry
+
+
+def add_links_outside(path, state, links, file_below=False):
+    """Add ``{relative path: target}`` symbolic links under the state folder's place in the archive at ``path``.
+
+    OpenClaw 2026.6.5's ``backup create`` archives its generated
+    ``plugin-skills/`` links, which point into the install folder, this way.
+    """
+    with tarfile.open(str(path), 'r:gz') as tar:
+        items = [(member, tar.extractfile(member).read() if member.isfile() else None) for member in tar.getmembers()]
+    payload = [member.name for member, dummy in items if member.name.endswith('/' + str(state).lstrip('/'))][0]
+    with tarfile.open(str(path), 'w:gz', format=tarfile.PAX_FORMAT) as tar:
+        for member, data in items:
+            tar.addfile(member, io.BytesIO(data) if data is not None else None)
+        for folder in sorted(set(os.path.dirname(rel) for rel in links)):
+            entry = tar_entry('%s/%s' % (payload, folder), tarfile.DIRTYPE)
+            entry.mode = 0o700
+            tar.addfile(entry)
+        for rel, target in sorted(links.items()):
+            tar.addfile(tar_entry('%s/%s' % (payload, rel), tarfile.SYMTYPE, target))
+        if file_below:
+            # A file "under" such a link must land in the staging folder, never at the link's target.
+            tar.addfile(tar_entry('%s/%s/SKILL.md' % (payload, sorted(links)[0])), io.BytesIO(b''))
+    return path
 
 
 def put(path, text='x', age=0.0, mode=0o600):

@@ -103,12 +103,7 @@ def evil_archive(path, entries):
     return path
 
 
-def info(name, kind=tarfile.REGTYPE, link=''):
-    entry = tarfile.TarInfo(name)
-    entry.type = kind
-    entry.linkname = link
-    entry.mode = 0o644
-    return entry
+info = helpers.tar_entry
 
 
 # --------------------------------------------------------------------------
@@ -270,8 +265,6 @@ def test_archive_without_manifest_is_caught(tmp_path):
 @pytest.mark.parametrize('entry, problem', [
     (info('../escape.txt'), 'a ".." step'),
     (info('/etc/cron.d/evil'), 'an absolute path'),
-    (info('root/payload/link', tarfile.SYMTYPE, '/home/openclaw/.ssh'), 'outside the archive'),
-    (info('root/payload/link', tarfile.SYMTYPE, '../../../outside'), 'outside the archive'),
     (info('root/payload/hard', tarfile.LNKTYPE, 'root/manifest.json'), 'hard link'),
     (info('root/payload/dev', tarfile.CHRTYPE), 'a device or pipe'),
 ])
@@ -306,6 +299,55 @@ def test_safe_extract_restores_content_modes_and_links(state, backups, tmp_path)
     assert not (restored / 'identity').exists()
     with pytest.raises(backup.BackupError, match='not empty'):
         backup.safe_extract(path, str(staging))
+
+
+def test_links_leading_outside_the_archive_are_listed_and_never_created(state, backups, tmp_path):
+    outside = tmp_path / 'opt' / 'browser-automation'
+    outside.mkdir(parents=True)
+    path = backup.create_archive(str(state), str(backups))['archivePath']
+    links = {'plugin-skills/browser-automation': str(outside), 'plugin-skills/up': '../' * 40 + 'opt'}
+    helpers.add_links_outside(path, state, links, file_below=True)
+    checked = backup.check_archive(path)
+    assert checked['ok'], checked['errors']
+    root = checked['archiveRoot']
+    assert sorted(checked['outsideLinks'].values()) == sorted(links.values())
+    staging = tmp_path / 'staging'
+    staging.mkdir()
+    assert backup.safe_extract(path, str(staging))['outsideLinks'] == checked['outsideLinks']
+    restored = staging / root / 'payload' / 'posix' / str(state).lstrip('/')
+    assert not os.path.lexists(str(restored / 'plugin-skills' / 'up'))
+    assert not os.path.islink(str(restored / 'plugin-skills' / 'browser-automation'))
+    assert (restored / 'plugin-skills' / 'browser-automation' / 'SKILL.md').is_file()
+    assert os.listdir(str(outside)) == []
+    assert backup.links_below(checked['outsideLinks'], str(staging), str(restored)) == links
+
+
+def test_a_link_outside_the_archive_is_compared_by_its_target(state, backups, tmp_path):
+    made = backup.create_archive(str(state), str(backups))['archivePath']
+    (state / 'plugin-skills').mkdir()
+    os.symlink('/opt/openclaw/skills/browser-automation', str(state / 'plugin-skills' / 'browser-automation'))
+    os.symlink('/opt/openclaw/skills/canvas', str(state / 'plugin-skills' / 'canvas'))
+    put(state / 'plugin-skills' / 'notes', 'a file now\n')
+    links = {'plugin-skills/browser-automation': '/opt/openclaw/skills/browser-automation',
+             'plugin-skills/canvas': '/opt/openclaw/skills/old-canvas',
+             'plugin-skills/notes': '/opt/openclaw/skills/notes'}
+    helpers.add_links_outside(made, state, links)
+    staging = tmp_path / 'staging'
+    staging.mkdir()
+    checked = backup.safe_extract(made, str(staging))
+    root, manifest = backup.read_manifest(str(staging))
+    (restored, live), = backup.restored_roots(str(staging), manifest)
+    expected, unexpected = backup.compare_trees(
+        restored, live, backup.backup_time_of(manifest, made), None, backup.left_out_of(manifest, live),
+        backup.links_below(checked['outsideLinks'], str(staging), restored))
+    assert by_path(expected)['plugin-skills/browser-automation'] == {
+        'path': 'plugin-skills/browser-automation', 'kind': 'link',
+        'reason': 'a link to /opt/openclaw/skills/browser-automation, outside the archive: not restored, the live '
+                  'link points to the same place'}
+    assert [(item['path'], item['kind']) for item in unexpected] == [
+        ('plugin-skills/canvas', 'link'), ('plugin-skills/notes', 'link')]
+    assert unexpected[1]['detail'] == ('the backup holds a link to /opt/openclaw/skills/notes (outside the archive, '
+                                       'not restored); the live state has a file here')
 
 
 # --------------------------------------------------------------------------

@@ -320,12 +320,20 @@ def test_restore_test_with_openclaws_restore(tmp_path, monkeypatch, capsys):
 def test_restore_test_extracts_where_openclaw_has_no_restore(tmp_path, monkeypatch, capsys):
     host = Host(tmp_path, monkeypatch, '2026.6.5')
     archive = own_archive(host)
+    # 2026.6.5 archives its plugin-skills links into the install folder; they are compared, never created.
+    target = '/opt/openclaw/node_modules/openclaw/dist/extensions/browser/skills/browser-automation'
+    (host.state / 'plugin-skills').mkdir(mode=0o700)
+    os.symlink(target, str(host.state / 'plugin-skills' / 'browser-automation'))
+    helpers.add_links_outside(archive, host.state, {'plugin-skills/browser-automation': target})
     staging = tmp_path / 'restore-test'
     host.script = [(['backup', 'verify', archive, '--json'], 'backup_verify', None)]
     result = run(host, capsys, state='restore_test', backup_dir=str(host.backups), staging_dir=str(staging),
                  _ansible_check_mode=True)
     assert result['_exit'] == 0, result.get('msg')
     assert result['passed'] is True and result['restore_method'] == 'archive'
+    assert {'path': 'plugin-skills/browser-automation', 'kind': 'link',
+            'reason': 'a link to %s, outside the archive: not restored, the live link points to the same place'
+                      % target} in result['expected_differences']
     assert len(host.calls) == 1
     assert not staging.exists()
 
