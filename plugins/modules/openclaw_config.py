@@ -66,6 +66,13 @@ options:
         the original is kept as a backup.
     type: bool
     default: false
+  translate_existing:
+    description:
+      - Also translate the live file for O(version) with the collection's compat table (retired keys dropped,
+        renamed keys moved, each with a warning), not only the fragments. The install role uses it when a host
+        moves to another OpenClaw version.
+    type: bool
+    default: false
   openclaw_bin:
     description: Path of the C(openclaw) executable.
     type: path
@@ -327,6 +334,7 @@ def main():
             backup=dict(type='bool', default=True),
             backups_to_keep=dict(type='int', default=10),
             allow_json5_rewrite=dict(type='bool', default=False),
+            translate_existing=dict(type='bool', default=False),
             openclaw_bin=dict(type='path'),
             home=dict(type='path'),
             timeout=dict(type='int', default=120),
@@ -353,7 +361,21 @@ def main():
     for warning in compat_warnings:
         module.warn(warning)
 
-    after = merge_all(before, fragments)
+    base = before
+    if module.params['translate_existing']:
+        # An upgrade: keys the new version retired or renamed are rewritten in
+        # the live file too, not only in the fragments.
+        try:
+            base, warnings = translate(before, version)
+        except (TypeError, ValueError) as exc:
+            module.fail_json(msg='cannot translate %s for OpenClaw %s: %s. Change that setting by hand, or set '
+                                 'openclaw_install_translate_config: false and fix the file yourself.'
+                                 % (path, version, exc))
+        for warning in warnings:
+            if warning not in compat_warnings:
+                compat_warnings.append(warning)
+                module.warn(warning)
+    after = merge_all(base, fragments)
     if not live.exists and 'meta' not in after and version:
         after['meta'] = meta_for(version)
     # Compared as JSON text: Python's == takes 0 for false and 1 for true, OpenClaw's schema does not.

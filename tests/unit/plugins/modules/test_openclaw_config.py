@@ -695,3 +695,21 @@ def test_boolean_replacing_a_number_is_a_change(tmp_path, monkeypatch, capsys):
         ('gateway.controlUi.enabled', 0, False)]
     assert result['changed'] is True
     assert json.loads(host.live_bytes().decode('utf-8'))['gateway']['controlUi']['enabled'] is False
+
+
+def test_an_upgrade_translates_the_live_file(tmp_path, monkeypatch, capsys):
+    # A 2026.6.5 config as the install scenario's user has it, now read by 2026.9.6.
+    live = {'meta': dict(META_65), 'gateway': {'mode': 'local', 'port': 18789, 'controlUi': {'allowInsecureAuth': False}},
+            'logging': {'redactSensitive': 'tools', 'level': 'info'}}
+    host = Host(tmp_path, monkeypatch, '2026.9.6', live=live)
+    untouched = run_module(host.args([], _ansible_check_mode=True), capsys)
+    assert untouched['changed'] is False, 'without translate_existing the live file is left as it is'
+    result = run_module(host.args([], translate_existing=True), capsys)
+    assert result['_exit'] == 0, result.get('msg')
+    assert sorted((change['path'], change['action']) for change in result['changes']) == [
+        ('gateway.controlUi', 'remove'), ('logging.redactSensitive', 'remove'), ('meta.lastTouchedAt', 'remove')]
+    assert json.loads(host.live_bytes()) == {'meta': {'lastTouchedVersion': '2026.6.5'},
+                                             'gateway': {'mode': 'local', 'port': 18789},
+                                             'logging': {'level': 'info'}}
+    assert any('logging.redactSensitive dropped' in warning for warning in warnings_of(result))
+    assert result['validated'] is True and len(host.backups()) == 1
