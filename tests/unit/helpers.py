@@ -15,7 +15,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -92,6 +94,33 @@ def add_links_outside(path, state, links, file_below=False):
         if file_below:
             # A file "under" such a link must land in the staging folder, never at the link's target.
             tar.addfile(tar_entry('%s/%s/SKILL.md' % (payload, sorted(links)[0])), io.BytesIO(b''))
+    return path
+
+
+# What the real packages declare (engines.node of openclaw@2026.9.6).
+ENGINES_2026_9_6 = '>=24.16.0 <25 || >=26.1.0'
+
+
+def npm_integrity(data):
+    """npm's integrity string (sha512, base64) of ``data``."""
+    return 'sha512-' + base64.b64encode(hashlib.sha512(data).digest()).decode('ascii')
+
+
+def npm_pack(path, files, links=None, extra=None):
+    """An ``npm pack``-style tarball: ``{relative path: bytes}`` under ``package/``."""
+    with tarfile.open(str(path), 'w:gz') as tar:
+        for rel, data in sorted(files.items()):
+            info = tarfile.TarInfo('package/' + rel)
+            info.size = len(data)
+            info.mode = 0o755 if rel.startswith('bin/') else 0o644
+            tar.addfile(info, io.BytesIO(data))
+        for rel, target in sorted((links or {}).items()):
+            info = tarfile.TarInfo('package/' + rel)
+            info.type = tarfile.SYMTYPE
+            info.linkname = target
+            tar.addfile(info)
+        for info in extra or []:
+            tar.addfile(info, io.BytesIO(b''))
     return path
 
 
