@@ -157,6 +157,27 @@ ensure_test_images() {
   done
 }
 
+# The offline mirror of package tarballs the install role's tests install
+# from (containers have no network): Node, npm and each OpenClaw version with
+# its whole dependency tree, made from the installs above.
+ensure_npm_mirror() {
+  local mirror marker version from=()
+  mirror=$(npm_mirror_dir)
+  marker="$mirror/.complete"
+  [ -f "$marker" ] && return 0
+  log "making the offline npm mirror $mirror"
+  # Mirrors of earlier definitions (about 250 MB each) are not used again.
+  find "$CLAWFLEET_CACHE" -maxdepth 1 -name 'npm-mirror-*' ! -path "$mirror" -exec rm -rf {} +
+  rm -rf "$mirror"
+  for version in $OPENCLAW_VERSIONS; do
+    from+=(--from-install "$version=$CLAWFLEET_CACHE/openclaw-$version")
+  done
+  # shellcheck disable=SC2086
+  PATH="$(node_bin_dir):$PATH" python3 "$REPO_ROOT/scripts/npm_mirror.py" "$mirror" \
+    --node "$NODE_VERSION" --npm "$NPM_VERSION" --openclaw $OPENCLAW_VERSIONS "${from[@]}" >/dev/null
+  touch "$marker"
+}
+
 main() {
   trap report_failed_stage EXIT
   need_root
@@ -166,6 +187,7 @@ main() {
   stage base-image ensure_base_image
   stage openclaw-npm ensure_openclaw_dists
   stage test-images ensure_test_images
+  stage npm-mirror ensure_npm_mirror
 }
 
 main "$@"

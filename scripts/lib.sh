@@ -44,6 +44,14 @@ test_image_tag() {
   echo "clawfleet/openclaw-test:$version-$key"
 }
 
+# The offline npm mirror (scripts/npm_mirror.py), keyed by what is in it.
+npm_mirror_dir() {
+  local key
+  key=$( (echo "$NODE_VERSION $NPM_VERSION $OPENCLAW_VERSIONS"; cat "$REPO_ROOT/scripts/npm_mirror.py") \
+         | sha256sum | cut -c1-10)
+  echo "$CLAWFLEET_CACHE/npm-mirror-$key"
+}
+
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
 # Stage timing: `stage NAME command...` runs a command and records its wall time.
