@@ -3,7 +3,9 @@ runs from the install root as a hardened unit under an unprivileged user, the
 user's config came through translated, and the unit's exposure score holds.
 """
 import json
+import os
 import re
+import subprocess
 
 import pytest
 
@@ -89,3 +91,25 @@ def test_an_upgrade_snapshot_is_private_and_outside_the_state(host):
     assert folder.user == 'root' and folder.mode == 0o700
     snapshots = host.run('ls /var/backups/openclaw-upgrades').stdout.split()
     assert len(snapshots) == 2 and all(name.endswith('-2026.6.5.tar.gz') for name in snapshots), snapshots
+
+
+def test_a_run_that_changes_nothing_starts_no_node(host):
+    """Once installed and running, a converge changes nothing and runs neither node nor openclaw."""
+    inventory = os.environ['MOLECULE_INVENTORY_FILE']
+    playbook = os.path.join(os.environ['MOLECULE_SCENARIO_DIRECTORY'], 'converge.yml')
+    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json')
+    # Only the JSON on stdout: no other callback printing there (the scenario enables profile_tasks).
+    env.pop('ANSIBLE_CALLBACKS_ENABLED', None)
+    run = subprocess.run(['ansible-playbook', '-i', inventory, playbook, '-e', 'openclaw_install_version=2026.9.6'],
+                         capture_output=True, text=True, timeout=600, check=False, env=env)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    report = json.loads(run.stdout)
+    assert report['stats']['install-bare']['changed'] == 0
+    started = []
+    for play in report['plays']:
+        for task in play['tasks']:
+            result = task['hosts'].get('install-bare', {})
+            argv = result.get('cmd') or []
+            if not result.get('skipped') and argv and os.path.basename(str(argv[0])) in ('node', 'openclaw'):
+                started.append(task['task']['name'])
+    assert started == [], 'these tasks started Node: %s' % started
