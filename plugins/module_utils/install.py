@@ -22,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -30,6 +31,8 @@ import shutil
 import tarfile
 import tempfile
 import time
+
+from ansible_collections.clawfleet.openclaw.plugins.module_utils.backup import inside
 
 VERSION_RE = re.compile(r'^(\d{4})\.(\d{1,2})\.(\d{1,2})(?:-([0-9A-Za-z][0-9A-Za-z.]*))?$')
 NODE_VERSION_RE = re.compile(r'^v?(\d+)\.(\d+)\.(\d+)$')
@@ -151,12 +154,6 @@ def link_target(path):
         return None
 
 
-def inside(path, root):
-    path = os.path.normpath(path)
-    root = os.path.normpath(root)
-    return path == root or path.startswith(root.rstrip('/') + '/')
-
-
 # --------------------------------------------------------------------------
 # The mirror (scripts/npm_mirror.py makes it)
 # --------------------------------------------------------------------------
@@ -276,10 +273,21 @@ def extract_package(tgz, destination):
                 raise InstallError('%s holds %s, which is neither a file, a folder nor a link.' % (tgz, name))
 
 
-def put_in_place(staging, final):
-    """Rename the complete ``staging`` folder to ``final`` (which must not exist)."""
-    os.chmod(staging, 0o755)
-    os.rename(staging, final)
+@contextlib.contextmanager
+def built_in_place(final):
+    """Yield a new hidden folder next to ``final``; it becomes ``final`` (one rename) only if the block succeeds.
+
+    On any error, or a module exit inside the block, the half-built folder is
+    removed and ``final`` is left as it was (it must not exist).
+    """
+    staging = staging_next_to(final)
+    try:
+        yield staging
+        os.chmod(staging, 0o755)
+        os.rename(staging, final)
+    finally:
+        if os.path.isdir(staging):
+            shutil.rmtree(staging)
 
 
 def switch_link(link, target):

