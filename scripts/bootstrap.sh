@@ -88,7 +88,7 @@ ensure_base_image() {
   log "debootstrapping $BASE_IMAGE (systemd as PID 1)"
   rm -rf "$root"
   debootstrap --variant=minbase \
-    --include=python3,systemd,systemd-sysv,dbus,sudo,ca-certificates,iproute2,procps,git,cron,openssl,tar,gzip \
+    --include=python3,systemd,systemd-sysv,dbus,libpam-systemd,sudo,ca-certificates,iproute2,procps,git,cron,openssl,tar,gzip \
     bookworm "$root" "$(debian_mirror)" >/dev/null
   rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
   tar -C "$root" -c . | docker import \

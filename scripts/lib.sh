@@ -12,7 +12,7 @@ export CLAWFLEET_CACHE
 NODE_VERSION=${NODE_VERSION:-24.21.0}
 NPM_VERSION=${NPM_VERSION:-11.21.2}
 OPENCLAW_VERSIONS=${OPENCLAW_VERSIONS:-"2026.9.6 2026.6.5"}
-BASE_IMAGE=${BASE_IMAGE:-clawfleet/debian-base:bookworm-2}
+BASE_IMAGE=${BASE_IMAGE:-clawfleet/debian-base:bookworm-3}
 
 venv_dir() {
   local key

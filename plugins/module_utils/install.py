@@ -203,6 +203,8 @@ def check_integrity(path, integrity):
     """Check ``path`` against an npm integrity string (``sha512-<base64>``) or ``sha256:<hex>``."""
     if not integrity:
         raise InstallError('No checksum for %s: refusing to install an unchecked download.' % path)
+    if not os.path.isfile(path):
+        raise InstallError('%s does not exist: download it first (the role does) or fix the path.' % path)
     if integrity.startswith('sha256:') or integrity.startswith('sha512:'):
         algorithm, expected = integrity.split(':', 1)
         digest = _digest(path, algorithm).hexdigest()

@@ -49,6 +49,11 @@ CASES = [
      'has no OpenClaw 2026.10.1'),
     ('a downgrade below the running version', {'openclaw_install_version': '2026.6.5'},
      'is older than the 2026.9.6 that runs on install-bare'),
+    ('a unit for a Gateway another way restarts',
+     {'openclaw_service_manager': 'command', 'openclaw_service_restart_command': ['/bin/true']},
+     'set openclaw_install_service: false and supervise the Gateway yourself'),
+    ('a user unit next to the running system unit', {'openclaw_service_manager': 'systemd_user'},
+     '/etc/systemd/system/openclaw-gateway.service already runs a Gateway as a system unit'),
     ('an exposure threshold off the scale', {'openclaw_install_service_max_exposure': 11},
      'openclaw_install_service_max_exposure is 11'),
 ]

@@ -94,7 +94,7 @@ def test_an_upgrade_snapshot_is_private_and_outside_the_state(host):
 
 
 def test_a_run_that_changes_nothing_starts_no_node(host):
-    """Once installed and running, a converge changes nothing and runs neither node nor openclaw."""
+    """Once installed and running, a converge changes nothing on either host and runs neither node nor openclaw."""
     inventory = os.environ['MOLECULE_INVENTORY_FILE']
     playbook = os.path.join(os.environ['MOLECULE_SCENARIO_DIRECTORY'], 'converge.yml')
     env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json')
@@ -104,12 +104,13 @@ def test_a_run_that_changes_nothing_starts_no_node(host):
                          capture_output=True, text=True, timeout=600, check=False, env=env)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     report = json.loads(run.stdout)
-    assert report['stats']['install-bare']['changed'] == 0
     started = []
-    for play in report['plays']:
-        for task in play['tasks']:
-            result = task['hosts'].get('install-bare', {})
-            argv = result.get('cmd') or []
-            if not result.get('skipped') and argv and os.path.basename(str(argv[0])) in ('node', 'openclaw'):
-                started.append(task['task']['name'])
+    for name in ('install-bare', 'install-user'):
+        assert report['stats'][name]['changed'] == 0, name
+        for play in report['plays']:
+            for task in play['tasks']:
+                result = task['hosts'].get(name, {})
+                argv = result.get('cmd') or []
+                if not result.get('skipped') and argv and os.path.basename(str(argv[0])) in ('node', 'openclaw'):
+                    started.append('%s: %s' % (name, task['task']['name']))
     assert started == [], 'these tasks started Node: %s' % started

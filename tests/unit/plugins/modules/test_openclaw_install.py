@@ -54,6 +54,21 @@ def test_check_mode_reports_the_install_and_writes_nothing(mirror, tmp_path, cap
     assert not root.exists()
 
 
+def test_a_check_run_does_not_need_the_archive_a_real_run_downloads(mirror, tmp_path, capsys):
+    root = tmp_path / 'opt'
+    archive = tmp_path / 'downloads' / 'node-v24.21.0-linux-x64.tar.gz'
+    result = run(capsys, version='2026.9.6', root=str(root), mirror=str(mirror), node_version='24.21.0',
+                 node_archive=str(archive), node_checksum='sha256:' + '0' * 64, npm_version='11.21.2',
+                 _ansible_check_mode=True)
+    assert result['_exit'] == 0, result.get('msg')
+    assert result['installed'] == ['node 24.21.0', 'npm 11.21.2', 'openclaw 2026.9.6']
+    assert not root.exists()
+    real = run(capsys, version='2026.9.6', root=str(root), mirror=str(mirror), node_version='24.21.0',
+               node_archive=str(archive), node_checksum='sha256:' + '0' * 64, npm_version='11.21.2')
+    assert real['failed'] is True and str(archive) in real['msg']
+    assert not (root / 'node').exists()
+
+
 def test_a_node_that_does_not_fit_is_refused_before_anything_is_written(mirror, tmp_path, capsys):
     root = tmp_path / 'opt'
     result = run(capsys, version='2026.9.6', root=str(root), mirror=str(mirror), node_version='22.18.0',
