@@ -105,7 +105,7 @@ def test_a_run_that_changes_nothing_starts_no_node(host):
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     report = json.loads(run.stdout)
     started = []
-    for name in ('install-bare', 'install-user'):
+    for name in ('install-bare', 'install-user', 'install-nosystemd'):
         assert report['stats'][name]['changed'] == 0, name
         for play in report['plays']:
             for task in play['tasks']:
