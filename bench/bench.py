@@ -1,0 +1,396 @@
+#!/usr/bin/env python3
+"""The collection's benchmark: playbooks/harden.yml on 1, 4 and 8 containers
+running the real OpenClaw 2026.9.6, against the floor and the ways by hand.
+
+For each fleet size (forks = hosts), on hosts that start as the demo laptop
+does before hardening:
+  converge     playbooks/harden.yml from the unsafe config
+  idempotent   the same again (nothing to change)
+  check        --check --diff (the drift run)
+  floor        one play with harden.yml's fact gathering and one
+               ansible.builtin.stat per role it runs, nothing else
+  ping         ansible -m ping
+and, on one host, the ways without the collection:
+  naive        one `openclaw config set` (or `unset`) per setting the converge
+               changed, then a Gateway restart - the guide followed by hand
+  patch        one `openclaw config patch --file` with the same settings, on
+               the unsafe config and again on the patched one
+  restart      the Gateway restart and wait for its port, on its own
+Node starts per host are counted with the kernel's process accounting inside
+each container (bench/pacct.py), peak memory per host from its cgroup.
+
+Run it with bench/run.sh (which sets the machine up first); the table goes
+to stdout and, as JSON and Markdown, to bench/results/.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(REPO, 'bench')
+PREFIX = 'clawfleet-bench-'
+PACCT_BIN = '/usr/local/sbin/clawfleet-pacct'
+PACCT_FILE = '/var/log/clawfleet-bench.pacct'
+STATE = '/home/openclaw/.openclaw'
+PORT = 18789
+NODE_NAMES = re.compile(r'^(node|openclaw)')
+VAULT = os.path.join(REPO, 'inventories', 'example', 'vault-password.test-only')
+
+
+def log(message):
+    print('[%s] %s' % (time.strftime('%H:%M:%S'), message), file=sys.stderr, flush=True)
+
+
+def run(argv, check=True, **kwargs):
+    result = subprocess.run(argv, capture_output=True, text=True, check=False, **kwargs)
+    if check and result.returncode != 0:
+        raise SystemExit('%s failed (%d):\n%s\n%s' % (
+            ' '.join(argv[:6]), result.returncode, result.stdout[-4000:], result.stderr[-4000:]))
+    return result
+
+
+def docker_exec(container, argv, user=None, check=True):
+    prefix = ['docker', 'exec']
+    if user:
+        prefix += ['-u', user, '-e', 'HOME=/home/%s' % user]
+    return run(prefix + [container] + argv, check=check)
+
+
+class MemorySampler(threading.Thread):
+    """Peak memory.current of each container's cgroup while a run lasts."""
+
+    def __init__(self, containers):
+        super().__init__(daemon=True)
+        self.files = {name: cgroup_memory_file(name) for name in containers}
+        self.peak = dict.fromkeys(containers, 0)
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.is_set():
+            for name, path in self.files.items():
+                try:
+                    with open(path) as handle:
+                        self.peak[name] = max(self.peak[name], int(handle.read()))
+                except (OSError, ValueError):
+                    pass
+            self.done.wait(0.25)
+
+    def stop(self):
+        self.done.set()
+        self.join()
+        return self.peak
+
+
+def cgroup_memory_file(container):
+    full_id = run(['docker', 'inspect', '-f', '{{.Id}}', container]).stdout.strip()
+    for pattern in ('/sys/fs/cgroup/**/docker-%s.scope/memory.current', '/sys/fs/cgroup/**/%s/memory.current'):
+        found = glob.glob(pattern % full_id, recursive=True)
+        if found:
+            return found[0]
+    raise SystemExit('no memory.current for container %s (cgroup v2 is needed)' % container)
+
+
+class Fleet:
+    """N containers from the OpenClaw test image and an inventory for them."""
+
+    def __init__(self, size, image, workdir):
+        self.size, self.image = size, image
+        self.names = ['bench-%d' % i for i in range(1, size + 1)]
+        self.containers = [PREFIX + name for name in self.names]
+        self.inventory = os.path.join(workdir, 'inventory-%d' % size)
+
+    def start(self):
+        self.stop()
+        for name, container in zip(self.names, self.containers):
+            run(['docker', 'run', '-d', '--name', container, '--hostname', name,
+                 '--cap-add', 'SYS_ADMIN', '--cap-add', 'SYS_PACCT',
+                 '--security-opt', 'seccomp=unconfined', '--security-opt', 'apparmor=unconfined',
+                 '--cgroupns=host', '-v', '/sys/fs/cgroup:/sys/fs/cgroup:rw',
+                 '--tmpfs', '/run', '--tmpfs', '/run/lock', '--tmpfs', '/tmp', '--network', 'none', self.image])
+            run(['docker', 'cp', os.path.join(BENCH, 'pacct.py'), '%s:%s' % (container, PACCT_BIN)])
+        os.makedirs(os.path.join(self.inventory, 'host_vars'), exist_ok=True)
+        hosts = {name: {'ansible_host': container} for name, container in zip(self.names, self.containers)}
+        inventory = {'openclaw_hosts': {'children': {'bench': {'hosts': hosts}}, 'vars': {
+            'ansible_connection': 'community.docker.docker', 'ansible_python_interpreter': '/usr/bin/python3',
+            'ansible_user': 'root'}}}
+        with open(os.path.join(self.inventory, 'hosts.yml'), 'w') as handle:
+            yaml.safe_dump(inventory, handle)
+        laptop = os.path.join(REPO, 'inventories', 'example', 'host_vars', 'laptop.yml')
+        for name in self.names:
+            shutil.copy(laptop, os.path.join(self.inventory, 'host_vars', name + '.yml'))
+        self.prepare()
+
+    def prepare(self, limit=None):
+        self.playbook(os.path.join(BENCH, 'prepare.yml'), limit=limit)
+
+    def stop(self):
+        for container in self.containers:
+            run(['docker', 'rm', '-f', container], check=False)
+
+    def ansible_args(self, limit=None):
+        return ['-i', os.path.join(REPO, 'inventories', 'example'), '-i', self.inventory,
+                '--vault-password-file', VAULT, '--limit', limit or 'bench', '--forks', str(self.size)]
+
+    def playbook(self, path, *extra, limit=None):
+        return run(['ansible-playbook'] + self.ansible_args(limit) + list(extra) + [path], env=ansible_env())
+
+
+def ansible_env():
+    env = dict(os.environ)
+    env.update(ANSIBLE_PIPELINING='true', ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json',
+               ANSIBLE_CALLBACKS_ENABLED='', ANSIBLE_HOST_KEY_CHECKING='false')
+    return env
+
+
+def measured(containers, action):
+    """Run ``action`` with process accounting on and memory sampled: seconds, Node starts and peak MB per host."""
+    for container in containers:
+        docker_exec(container, ['python3', PACCT_BIN, 'on', PACCT_FILE])
+    sampler = MemorySampler(containers)
+    sampler.start()
+    began = time.monotonic()
+    try:
+        outcome = action()
+    finally:
+        seconds = time.monotonic() - began
+        peak = sampler.stop()
+        for container in containers:
+            docker_exec(container, ['python3', PACCT_BIN, 'off'], check=False)
+    starts = {}
+    for container in containers:
+        names = json.loads(docker_exec(container, ['python3', PACCT_BIN, 'count', PACCT_FILE]).stdout)
+        starts[container] = sum(n for name, n in names.items() if NODE_NAMES.match(name))
+    return {'seconds': round(seconds, 2), 'node_starts': starts, 'peak_mb': {c: round(b / 2 ** 20) for c, b in peak.items()},
+            'outcome': outcome}
+
+
+def floor_playbook(workdir):
+    """harden.yml's fact gathering and one stat per role it runs: its module round trips, doing nothing."""
+    with open(os.path.join(REPO, 'playbooks', 'harden.yml')) as handle:
+        play = yaml.safe_load(handle)[0]
+    roles = [task for section in ('pre_tasks', 'tasks', 'post_tasks') for task in play.get(section, [])
+             if 'ansible.builtin.import_role' in task or 'ansible.builtin.include_role' in task]
+    floor = [{'name': 'The floor: %d module round trips per host' % len(roles), 'hosts': 'openclaw_hosts',
+              'gather_facts': play.get('gather_facts', True), 'gather_subset': play.get('gather_subset', ['all']),
+              'tasks': [{'name': 'Round trip %d (%s)' % (i, task['name']), 'ansible.builtin.stat': {'path': '/'}}
+                        for i, task in enumerate(roles, 1)]}]
+    path = os.path.join(workdir, 'floor.yml')
+    with open(path, 'w') as handle:
+        yaml.safe_dump(floor, handle, sort_keys=False)
+    return path, len(roles)
+
+
+def read_config(container):
+    return json.loads(docker_exec(container, ['cat', STATE + '/openclaw.json']).stdout)
+
+
+def leaf_changes(before, after, path=()):
+    """(segments, value) to set and (segments, None) to remove, meta excluded: changed leaves, and new or
+    removed keys whole."""
+    if path == ('meta',):
+        return []
+    if isinstance(before, dict) and isinstance(after, dict):
+        changes = []
+        for key in sorted(set(before) | set(after)):
+            if key not in after:
+                changes.append((path + (key,), None))
+            elif key not in before:
+                # A new object (a SecretRef, a section) is set whole: fewer calls than by hand, never more.
+                changes.append((path + (key,), after[key]))
+            else:
+                changes.extend(leaf_changes(before[key], after[key], path + (key,)))
+        return changes
+    return [] if before == after else [(path, after)]
+
+
+def cli_path(segments):
+    text = ''
+    for segment in segments:
+        if re.match(r'^[A-Za-z_][A-Za-z0-9_-]*$', segment):
+            text += ('.' if text else '') + segment
+        else:
+            text += '[%s]' % json.dumps(segment)
+    return text
+
+
+def merge_patch(changes):
+    patch = {}
+    for segments, value in changes:
+        node = patch
+        for segment in segments[:-1]:
+            node = node.setdefault(segment, {})
+        node[segments[-1]] = value
+    return patch
+
+
+def restart_gateway(container):
+    docker_exec(container, ['systemctl', 'restart', 'openclaw-gateway'])
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if docker_exec(container, ['ss', '-Hltn', 'sport = :%d' % PORT], check=False).stdout.strip():
+            return True
+        time.sleep(0.25)
+    raise SystemExit('the Gateway in %s did not listen again within 180 s' % container)
+
+
+def by_hand(fleet, changes):
+    """The naive way, config patch and the restart on the fleet's first host, each from the unsafe config."""
+    container, results = fleet.containers[0], {}
+
+    def naive():
+        failed = 0
+        for segments, value in changes:
+            argv = (['openclaw', 'config', 'unset', cli_path(segments)] if value is None else
+                    ['openclaw', 'config', 'set', cli_path(segments), json.dumps(value), '--strict-json'])
+            failed += docker_exec(container, argv, user='openclaw', check=False).returncode != 0
+        restart_gateway(container)
+        return {'calls': len(changes), 'failed_calls': failed}
+
+    fleet.prepare(limit=fleet.names[0])
+    log('naive: %d openclaw config set/unset calls on %s' % (len(changes), fleet.names[0]))
+    results['naive'] = measured([container], naive)
+
+    fleet.prepare(limit=fleet.names[0])
+    patch = json.dumps(merge_patch(changes))
+    # Through a file only root and the OpenClaw user read (it may hold SecretRefs, never values).
+    run(['docker', 'exec', '-i', container, 'install', '-m', '0600', '-o', 'openclaw', '/dev/stdin', '/tmp/bench.patch.json'],
+        input=patch)
+
+    def patch_once():
+        result = docker_exec(container, ['openclaw', 'config', 'patch', '--file', '/tmp/bench.patch.json'],
+                             user='openclaw', check=False)
+        return {'rc': result.returncode}
+
+    log('config patch on the unsafe config, then on the patched one')
+    results['patch_changed'] = measured([container], patch_once)
+    results['patch_unchanged'] = measured([container], patch_once)
+    results['restart'] = measured([container], lambda: restart_gateway(container))
+    docker_exec(container, ['rm', '-f', '/tmp/bench.patch.json'])
+    return results
+
+
+def playbook_run(fleet, path, *extra):
+    def action():
+        result = run(['ansible-playbook'] + fleet.ansible_args() + list(extra) + [path], env=ansible_env(), check=False)
+        try:
+            report = json.loads(result.stdout)
+        except ValueError:
+            raise SystemExit('%s did not finish (%d): %s' % (path, result.returncode, result.stderr[-3000:]))
+        if result.returncode != 0:
+            raise SystemExit('%s failed (%d): %s' % (path, result.returncode, json.dumps(report['stats'])))
+        return {'changed': {host: stats['changed'] for host, stats in report['stats'].items()}, 'report': report}
+    return measured(fleet.containers, action)
+
+
+def bench_fleet(size, image, workdir, with_by_hand):
+    fleet = Fleet(size, image, workdir)
+    log('%d host(s): starting the containers and making them unsafe' % size)
+    fleet.start()
+    harden = os.path.join(REPO, 'playbooks', 'harden.yml')
+    floor, round_trips = floor_playbook(workdir)
+    runs = {}
+    try:
+        first = fleet.containers[0]
+        unsafe = read_config(first)
+        for kind, extra in (('converge', ()), ('idempotent', ()), ('check', ('--check', '--diff'))):
+            log('%d host(s): %s' % (size, kind))
+            runs[kind] = playbook_run(fleet, harden, *extra)
+        hardened = read_config(first)
+        log('%d host(s): floor (%d round trips) and ping' % (size, round_trips))
+        runs['floor'] = playbook_run(fleet, floor)
+
+        def ping():
+            run(['ansible', 'openclaw_hosts', '-m', 'ansible.builtin.ping'] + fleet.ansible_args(), env=ansible_env())
+        runs['ping'] = measured(fleet.containers, ping)
+        changes = leaf_changes(unsafe, hardened)
+        if with_by_hand:
+            runs.update(by_hand(fleet, changes))
+    finally:
+        fleet.stop()
+    for result in runs.values():
+        if isinstance(result.get('outcome'), dict):
+            result['outcome'].pop('report', None)
+    return {'hosts': size, 'round_trips': round_trips, 'settings_changed': len(changes), 'runs': runs}
+
+
+def per_host(result, key):
+    values = list(result[key].values())
+    return max(values) if values else 0
+
+
+def table(results, machine):
+    lines = ['Machine: %s' % machine, '',
+             '| hosts | run | seconds | Node starts per host (max) | peak MB per host (max) | changed per host (max) |',
+             '|---|---|---|---|---|---|']
+    for fleet in results:
+        for kind, result in fleet['runs'].items():
+            changed = result['outcome'].get('changed', {}) if isinstance(result.get('outcome'), dict) else {}
+            lines.append('| %d | %s | %.1f | %d | %d | %s |' % (
+                fleet['hosts'], kind, result['seconds'], per_host(result, 'node_starts'), per_host(result, 'peak_mb'),
+                max(changed.values()) if changed else ''))
+    lines += ['', '| ratio | value | target |', '|---|---|---|']
+    by_size = {fleet['hosts']: fleet['runs'] for fleet in results}
+    ratios = []
+    for size, runs in sorted(by_size.items()):
+        floor = runs['floor']['seconds']
+        ratios.append(('idempotent / floor (%d hosts)' % size, runs['idempotent']['seconds'] / floor, '<= 1.5'))
+        ratios.append(('check / floor (%d hosts)' % size, runs['check']['seconds'] / floor, '<= 1.5'))
+    if 1 in by_size and 8 in by_size:
+        for kind in ('converge', 'idempotent', 'check'):
+            ratios.append(('8 hosts / 1 host, %s' % kind, by_size[8][kind]['seconds'] / by_size[1][kind]['seconds'],
+                           '<= 3'))
+    one = by_size.get(min(by_size))
+    if one and 'naive' in one:
+        converge = one['converge']['seconds']
+        patch_restart = one['patch_changed']['seconds'] + one['restart']['seconds']
+        ratios += [('naive / converge', one['naive']['seconds'] / converge, '>= 10'),
+                   ('config patch / converge', one['patch_changed']['seconds'] / converge, ''),
+                   ('(config patch + restart) / converge', patch_restart / converge, '>= 1'),
+                   ('config patch (unchanged) / idempotent', one['patch_unchanged']['seconds'] / one['idempotent']['seconds'],
+                    '')]
+    lines += ['| %s | %.2f | %s |' % ratio for ratio in ratios]
+    return '\n'.join(lines)
+
+
+def machine_description():
+    cpu = run(['sh', '-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], check=False).stdout.strip()
+    memory = run(['sh', '-c', "awk '/MemTotal/ {printf \"%.0f GB\", $2/1048576}' /proc/meminfo"], check=False).stdout
+    return '%d cores (%s), %s RAM, kernel %s, Docker %s' % (
+        os.cpu_count(), cpu or 'unknown CPU', memory.strip(), os.uname().release,
+        run(['docker', 'version', '-f', '{{.Server.Version}}'], check=False).stdout.strip())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
+    parser.add_argument('--hosts', default='1,4,8', help='fleet sizes, comma separated (default 1,4,8)')
+    parser.add_argument('--image', required=True, help='the OpenClaw test image (scripts/lib.sh test_image_tag)')
+    parser.add_argument('--out', default=os.path.join(BENCH, 'results'))
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.hosts.split(',')]
+    os.makedirs(args.out, exist_ok=True)
+    results = []
+    with tempfile.TemporaryDirectory(prefix='clawfleet-bench-') as workdir:
+        for size in sizes:
+            results.append(bench_fleet(size, args.image, workdir, with_by_hand=size == min(sizes)))
+    machine = machine_description()
+    text = table(results, machine)
+    stamp = time.strftime('%Y%m%dT%H%M%S')
+    with open(os.path.join(args.out, 'bench-%s.json' % stamp), 'w') as handle:
+        json.dump({'machine': machine, 'results': results}, handle, indent=2)
+    with open(os.path.join(args.out, 'bench-%s.md' % stamp), 'w') as handle:
+        handle.write(text + '\n')
+    print(text)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,74 @@
+# -*- coding: utf-8 -*-
+# Copyright: clawfleet.openclaw contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The benchmark's own logic: the settings a converge changed become `config set`
+calls and one merge patch; the floor has one round trip per role of harden.yml."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import importlib.util
+import json
+import os
+
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+SPEC = importlib.util.spec_from_file_location('bench', os.path.join(REPO, 'bench', 'bench.py'))
+bench = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(bench)
+
+UNSAFE = {
+    'meta': {'lastTouchedVersion': '2026.9.6'},
+    'gateway': {'bind': 'lan', 'auth': {'mode': 'none'}, 'controlUi': {'allowedOrigins': ['*']}, 'port': 18789},
+    'channels': {'telegram': {'dmPolicy': 'open', 'allowFrom': ['*'], 'groups': {'*': {'requireMention': False}}}},
+}
+HARDENED = {
+    'meta': {'lastTouchedVersion': '2026.9.6', 'lastTouchedAt': 'now'},
+    'gateway': {'bind': 'loopback', 'auth': {'mode': 'token', 'token': {'source': 'file', 'id': '/gateway'}},
+                'port': 18789},
+    'channels': {'telegram': {'dmPolicy': 'allowlist', 'allowFrom': ['123456789'],
+                              'groups': {'*': {'requireMention': True}}}},
+    'discovery': {'mdns': {'mode': 'off'}},
+}
+
+
+def test_leaf_changes_name_each_setting_once_and_leave_meta_alone():
+    changes = bench.leaf_changes(UNSAFE, HARDENED)
+    assert [bench.cli_path(path) for path, _value in changes] == [
+        'channels.telegram.allowFrom', 'channels.telegram.dmPolicy', 'channels.telegram.groups["*"].requireMention',
+        'discovery', 'gateway.auth.mode', 'gateway.auth.token', 'gateway.bind', 'gateway.controlUi']
+    assert dict((bench.cli_path(path), value) for path, value in changes)['gateway.controlUi'] is None
+    assert bench.leaf_changes(HARDENED, HARDENED) == []
+
+
+def test_the_merge_patch_turns_the_unsafe_config_into_the_hardened_one():
+    patch = bench.merge_patch(bench.leaf_changes(UNSAFE, HARDENED))
+
+    def apply(target, patch):
+        for key, value in patch.items():
+            if value is None:
+                target.pop(key, None)
+            elif isinstance(value, dict) and isinstance(target.get(key), dict):
+                apply(target[key], value)
+            else:
+                target[key] = value
+        return target
+
+    patched = apply(json.loads(json.dumps(UNSAFE)), patch)
+    patched['meta'] = HARDENED['meta']
+    assert patched == HARDENED
+
+
+def test_the_floor_has_one_stat_per_role_of_harden(tmp_path):
+    path, round_trips = bench.floor_playbook(str(tmp_path))
+    with open(os.path.join(REPO, 'playbooks', 'harden.yml')) as handle:
+        harden = yaml.safe_load(handle)[0]
+    with open(path) as handle:
+        floor = yaml.safe_load(handle)[0]
+    roles = sum(1 for section in ('pre_tasks', 'tasks', 'post_tasks') for task in harden.get(section, [])
+                if any(key.endswith(('import_role', 'include_role')) for key in task))
+    assert round_trips == roles == len(floor['tasks']) and roles >= 13
+    assert all(list(task) == ['name', 'ansible.builtin.stat'] for task in floor['tasks'])
+    assert floor['gather_facts'] == harden['gather_facts'] and floor['gather_subset'] == harden['gather_subset']
