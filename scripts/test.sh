@@ -52,6 +52,24 @@ pytest_stage() {
 
 lint_stage() { ansible-lint --profile production --offline; }
 
+# Every module, filter, callback and role of the installed collection renders
+# with ansible-doc, and without a single warning.
+docs_render() {
+  local type err names=()
+  for type in module filter callback role; do
+    mapfile -t names < <(ansible-doc -t "$type" -l clawfleet.openclaw | awk '{print $1}' | sort -u)
+    if [ "${#names[@]}" -eq 0 ]; then
+      echo "ansible-doc lists no $type of clawfleet.openclaw" >&2
+      return 1
+    fi
+    if ! err=$(ansible-doc -t "$type" "${names[@]}" 2>&1 >/dev/null) || [ -n "$err" ]; then
+      echo "ansible-doc on the collection's ${type}s (${names[*]}): ${err:-failed}" >&2
+      return 1
+    fi
+    echo "ansible-doc renders ${#names[@]} ${type}(s) without warnings"
+  done
+}
+
 build_stage() {
   local out
   out=$(mktemp -d)
@@ -60,9 +78,7 @@ build_stage() {
     export ANSIBLE_COLLECTIONS_PATH="$out/installed"
     ansible-galaxy collection build --output-path "$out" --force "$REPO_ROOT" \
       && ansible-galaxy collection install --offline --force -p "$out/installed" "$out"/clawfleet-openclaw-*.tar.gz \
-      && ansible-doc -t module clawfleet.openclaw.openclaw_config >/dev/null \
-      && ansible-doc -t filter clawfleet.openclaw.redact >/dev/null \
-      && ansible-doc -t role clawfleet.openclaw.gateway >/dev/null \
+      && docs_render \
       && ansible-playbook --syntax-check -i localhost, clawfleet.openclaw.harden >/dev/null
   )
   local rc=$?
