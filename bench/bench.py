@@ -17,7 +17,7 @@ and, on one host, the ways without the collection:
                the unsafe config and again on the patched one
   restart      the Gateway restart and wait for its port, on its own
 Node starts per host are counted with the kernel's process accounting inside
-each container (bench/pacct.py), peak memory per host from its cgroup.
+each container (bench/pacct.py), peak anonymous memory per host from its cgroup.
 
 Run it with bench/run.sh (which sets the machine up first); the table goes
 to stdout and, as JSON and Markdown, to bench/results/.
@@ -43,7 +43,10 @@ PACCT_BIN = '/usr/local/sbin/clawfleet-pacct'
 PACCT_FILE = '/var/log/clawfleet-bench.pacct'
 STATE = '/home/openclaw/.openclaw'
 PORT = 18789
-NODE_NAMES = re.compile(r'^(node|openclaw)')
+# Node's own name, OpenClaw's process titles (openclaw, openclaw-gateway cut to
+# 15 characters), and the name OpenClaw 2026.9's Node child processes (its
+# SQLite workers) carry in the kernel: that of their main thread.
+NODE_NAMES = re.compile(r'^(node|openclaw|MainThread)')
 VAULT = os.path.join(REPO, 'inventories', 'example', 'vault-password.test-only')
 
 
@@ -67,20 +70,23 @@ def docker_exec(container, argv, user=None, check=True):
 
 
 class MemorySampler(threading.Thread):
-    """Peak memory.current of each container's cgroup while a run lasts."""
+    """Peak anonymous (resident, not file cache) memory of each container's cgroup while a run lasts."""
 
     def __init__(self, containers):
         super().__init__(daemon=True)
-        self.files = {name: cgroup_memory_file(name) for name in containers}
+        self.files = {name: cgroup_memory_stat(name) for name in containers}
         self.peak = dict.fromkeys(containers, 0)
         self.done = threading.Event()
 
     def run(self):
         while not self.done.is_set():
-            for name, path in self.files.items():
+            for name, (path, key) in self.files.items():
                 try:
                     with open(path) as handle:
-                        self.peak[name] = max(self.peak[name], int(handle.read()))
+                        for line in handle:
+                            field, _sep, value = line.partition(' ')
+                            if field == key:
+                                self.peak[name] = max(self.peak[name], int(value))
                 except (OSError, ValueError):
                     pass
             self.done.wait(0.25)
@@ -91,13 +97,16 @@ class MemorySampler(threading.Thread):
         return self.peak
 
 
-def cgroup_memory_file(container):
+def cgroup_memory_stat(container):
+    """The container's memory.stat and its anonymous-memory field: cgroup v2 (anon) or v1 (total_rss)."""
     full_id = run(['docker', 'inspect', '-f', '{{.Id}}', container]).stdout.strip()
-    for pattern in ('/sys/fs/cgroup/**/docker-%s.scope/memory.current', '/sys/fs/cgroup/**/%s/memory.current'):
+    for pattern, key in (('/sys/fs/cgroup/**/docker-%s.scope/memory.stat', 'anon'),
+                         ('/sys/fs/cgroup/memory/**/%s/memory.stat', 'total_rss'),
+                         ('/sys/fs/cgroup/**/%s/memory.stat', 'anon')):
         found = glob.glob(pattern % full_id, recursive=True)
         if found:
-            return found[0]
-    raise SystemExit('no memory.current for container %s (cgroup v2 is needed)' % container)
+            return found[0], key
+    raise SystemExit('no memory.stat for container %s in /sys/fs/cgroup' % container)
 
 
 class Fleet:
@@ -125,6 +134,10 @@ class Fleet:
             'ansible_user': 'root'}}}
         with open(os.path.join(self.inventory, 'hosts.yml'), 'w') as handle:
             yaml.safe_dump(inventory, handle)
+        # The demo containers' waivers (no Docker engine for the sandbox) hold for these containers too.
+        os.makedirs(os.path.join(self.inventory, 'group_vars'), exist_ok=True)
+        shutil.copy(os.path.join(REPO, 'inventories', 'demo', 'group_vars', 'openclaw_hosts.yml'),
+                    os.path.join(self.inventory, 'group_vars', 'openclaw_hosts.yml'))
         laptop = os.path.join(REPO, 'inventories', 'example', 'host_vars', 'laptop.yml')
         for name in self.names:
             shutil.copy(laptop, os.path.join(self.inventory, 'host_vars', name + '.yml'))
@@ -147,8 +160,8 @@ class Fleet:
 
 def ansible_env():
     env = dict(os.environ)
-    env.update(ANSIBLE_PIPELINING='true', ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json',
-               ANSIBLE_CALLBACKS_ENABLED='', ANSIBLE_HOST_KEY_CHECKING='false')
+    env.pop('ANSIBLE_CALLBACKS_ENABLED', None)
+    env.update(ANSIBLE_PIPELINING='true', ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json')
     return env
 
 
@@ -166,12 +179,13 @@ def measured(containers, action):
         peak = sampler.stop()
         for container in containers:
             docker_exec(container, ['python3', PACCT_BIN, 'off'], check=False)
-    starts = {}
+    starts, names = {}, {}
     for container in containers:
-        names = json.loads(docker_exec(container, ['python3', PACCT_BIN, 'count', PACCT_FILE]).stdout)
-        starts[container] = sum(n for name, n in names.items() if NODE_NAMES.match(name))
-    return {'seconds': round(seconds, 2), 'node_starts': starts, 'peak_mb': {c: round(b / 2 ** 20) for c, b in peak.items()},
-            'outcome': outcome}
+        counted = json.loads(docker_exec(container, ['python3', PACCT_BIN, 'count', PACCT_FILE]).stdout)
+        names[container] = {name: n for name, n in counted.items() if NODE_NAMES.match(name)}
+        starts[container] = sum(names[container].values())
+    return {'seconds': round(seconds, 2), 'node_starts': starts, 'node_processes': names,
+            'peak_mb': {c: round(b / 2 ** 20) for c, b in peak.items()}, 'outcome': outcome}
 
 
 def floor_playbook(workdir):
@@ -234,13 +248,16 @@ def merge_patch(changes):
 
 
 def restart_gateway(container):
+    """Restart the Gateway and wait for its port: True, or the journal's last lines when it does not listen."""
     docker_exec(container, ['systemctl', 'restart', 'openclaw-gateway'])
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if docker_exec(container, ['ss', '-Hltn', 'sport = :%d' % PORT], check=False).stdout.strip():
             return True
         time.sleep(0.25)
-    raise SystemExit('the Gateway in %s did not listen again within 180 s' % container)
+    journal = docker_exec(container, ['journalctl', '-u', 'openclaw-gateway', '-n', '15', '--no-pager', '-o', 'cat'],
+                          check=False)
+    return 'not listening after 180 s: ' + journal.stdout[-1500:]
 
 
 def by_hand(fleet, changes):
@@ -248,13 +265,15 @@ def by_hand(fleet, changes):
     container, results = fleet.containers[0], {}
 
     def naive():
-        failed = 0
+        failed = []
         for segments, value in changes:
             argv = (['openclaw', 'config', 'unset', cli_path(segments)] if value is None else
                     ['openclaw', 'config', 'set', cli_path(segments), json.dumps(value), '--strict-json'])
-            failed += docker_exec(container, argv, user='openclaw', check=False).returncode != 0
-        restart_gateway(container)
-        return {'calls': len(changes), 'failed_calls': failed}
+            result = docker_exec(container, argv, user='openclaw', check=False)
+            if result.returncode != 0:
+                # The path and OpenClaw's last words, never the value set.
+                failed.append('%s: %s' % (cli_path(segments), (result.stderr or result.stdout).strip()[-300:]))
+        return {'calls': len(changes), 'failed_calls': failed, 'gateway': restart_gateway(container)}
 
     fleet.prepare(limit=fleet.names[0])
     log('naive: %d openclaw config set/unset calls on %s' % (len(changes), fleet.names[0]))
@@ -274,7 +293,7 @@ def by_hand(fleet, changes):
     log('config patch on the unsafe config, then on the patched one')
     results['patch_changed'] = measured([container], patch_once)
     results['patch_unchanged'] = measured([container], patch_once)
-    results['restart'] = measured([container], lambda: restart_gateway(container))
+    results['restart'] = measured([container], lambda: {'gateway': restart_gateway(container)})
     docker_exec(container, ['rm', '-f', '/tmp/bench.patch.json'])
     return results
 
@@ -287,12 +306,17 @@ def playbook_run(fleet, path, *extra):
         except ValueError:
             raise SystemExit('%s did not finish (%d): %s' % (path, result.returncode, result.stderr[-3000:]))
         if result.returncode != 0:
-            raise SystemExit('%s failed (%d): %s' % (path, result.returncode, json.dumps(report['stats'])))
+            failures = ['%s on %s: %s' % (task['task']['name'], host, outcome.get('msg', ''))
+                        for play in report['plays'] for task in play['tasks']
+                        for host, outcome in task['hosts'].items() if outcome.get('failed')
+                        and not outcome.get('ignore_errors')]
+            raise SystemExit('%s failed (%d): %s\n%s' % (path, result.returncode, json.dumps(report['stats']),
+                                                         '\n'.join(failures)))
         return {'changed': {host: stats['changed'] for host, stats in report['stats'].items()}, 'report': report}
     return measured(fleet.containers, action)
 
 
-def bench_fleet(size, image, workdir, with_by_hand):
+def bench_fleet(size, image, workdir, with_by_hand, keep=False):
     fleet = Fleet(size, image, workdir)
     log('%d host(s): starting the containers and making them unsafe' % size)
     fleet.start()
@@ -316,7 +340,8 @@ def bench_fleet(size, image, workdir, with_by_hand):
         if with_by_hand:
             runs.update(by_hand(fleet, changes))
     finally:
-        fleet.stop()
+        if not keep:
+            fleet.stop()
     for result in runs.values():
         if isinstance(result.get('outcome'), dict):
             result['outcome'].pop('report', None)
@@ -375,13 +400,14 @@ def main():
     parser.add_argument('--hosts', default='1,4,8', help='fleet sizes, comma separated (default 1,4,8)')
     parser.add_argument('--image', required=True, help='the OpenClaw test image (scripts/lib.sh test_image_tag)')
     parser.add_argument('--out', default=os.path.join(BENCH, 'results'))
+    parser.add_argument('--keep', action='store_true', help='leave the containers running (to look at them)')
     args = parser.parse_args()
     sizes = [int(size) for size in args.hosts.split(',')]
     os.makedirs(args.out, exist_ok=True)
     results = []
     with tempfile.TemporaryDirectory(prefix='clawfleet-bench-') as workdir:
         for size in sizes:
-            results.append(bench_fleet(size, args.image, workdir, with_by_hand=size == min(sizes)))
+            results.append(bench_fleet(size, args.image, workdir, with_by_hand=size == min(sizes), keep=args.keep))
     machine = machine_description()
     text = table(results, machine)
     stamp = time.strftime('%Y%m%dT%H%M%S')
