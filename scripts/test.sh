@@ -70,6 +70,32 @@ docs_render() {
   done
 }
 
+# The execution environment: ansible-builder reads no Python or system
+# dependency from the installed collection (meta/execution-environment.yml),
+# creates the build context of docs/execution-environment/ without pulling
+# anything, and the context's galaxy step installs the collection offline.
+ee_check() {
+  local out=$1 deps
+  deps=$(ansible-builder introspect --sanitize "$out/installed") || return 1
+  if ! grep -qx 'python: \[\]' <<<"$deps" || ! grep -qx 'system: \[\]' <<<"$deps"; then
+    echo "ansible-builder finds controller dependencies in the collection; meta/execution-environment.yml should list none:" >&2
+    echo "$deps" >&2
+    return 1
+  fi
+  mkdir "$out/ee"
+  cp "$REPO_ROOT"/docs/execution-environment/*.yml "$out"/clawfleet-openclaw-*.tar.gz "$out/ee/"
+  ansible-builder create -f "$out/ee/execution-environment.yml" -c "$out/ee/context" >/dev/null || return 1
+  # The same command the context's galaxy stage runs, from the same folder.
+  (cd "$out/ee/context/_build" \
+    && ANSIBLE_COLLECTIONS_PATH="$out/ee/galaxy" ansible-galaxy collection install --offline -r requirements.yml \
+      -p "$out/ee/galaxy" >/dev/null) || {
+    echo "the execution environment's galaxy step cannot install the collection: does docs/execution-environment/requirements.yml name the version in galaxy.yml?" >&2
+    return 1
+  }
+  test -f "$out/ee/galaxy/ansible_collections/clawfleet/openclaw/meta/execution-environment.yml"
+  echo "ansible-builder: no controller dependencies, the build context installs the collection"
+}
+
 build_stage() {
   local out
   out=$(mktemp -d)
@@ -79,6 +105,7 @@ build_stage() {
     ansible-galaxy collection build --output-path "$out" --force "$REPO_ROOT" \
       && ansible-galaxy collection install --offline --force -p "$out/installed" "$out"/clawfleet-openclaw-*.tar.gz \
       && docs_render \
+      && ee_check "$out" \
       && ansible-playbook --syntax-check -i localhost, clawfleet.openclaw.harden >/dev/null
   )
   local rc=$?
