@@ -109,6 +109,49 @@ def cgroup_memory_stat(container):
     raise SystemExit('no memory.stat for container %s in /sys/fs/cgroup' % container)
 
 
+def cgroup_cpu_usage_file(container):
+    """The container's CPU time counter: cgroup v1 cpuacct.usage (ns) or v2 cpu.stat usage_usec."""
+    full_id = run(['docker', 'inspect', '-f', '{{.Id}}', container]).stdout.strip()
+    for pattern, key in (('/sys/fs/cgroup/cpuacct/**/%s/cpuacct.usage', None),
+                         ('/sys/fs/cgroup/**/docker-%s.scope/cpu.stat', 'usage_usec'),
+                         ('/sys/fs/cgroup/**/%s/cpu.stat', 'usage_usec')):
+        found = glob.glob(pattern % full_id, recursive=True)
+        if found:
+            return found[0], key
+    raise SystemExit('no CPU accounting for container %s in /sys/fs/cgroup' % container)
+
+
+def cpu_seconds(path, key):
+    with open(path) as handle:
+        if key is None:
+            return int(handle.read()) / 1e9
+        for line in handle:
+            field, _sep, value = line.partition(' ')
+            if field == key:
+                return int(value) / 1e6
+    return 0.0
+
+
+def settle(containers, quiet=0.05, window=2.0, limit=180):
+    """Wait until every container is idle (under `quiet` of a core over `window` seconds).
+
+    A converge or a patch leaves the Gateway restarting or reloading for tens of seconds; a run
+    measured then would be timed against that, not against the machine.
+    """
+    counters = [cgroup_cpu_usage_file(container) for container in containers]
+    began = time.monotonic()
+    while True:
+        before = [cpu_seconds(*counter) for counter in counters]
+        time.sleep(window)
+        busy = [cpu_seconds(*counter) - first for counter, first in zip(counters, before)]
+        if max(busy) <= quiet * window:
+            return round(time.monotonic() - began, 1)
+        if time.monotonic() - began > limit:
+            log('containers still busy after %d s (%s CPU seconds per %.0f s): measuring anyway'
+                % (limit, ', '.join('%.2f' % b for b in busy), window))
+            return round(time.monotonic() - began, 1)
+
+
 class Fleet:
     """N containers from the OpenClaw test image and an inventory for them."""
 
@@ -166,7 +209,9 @@ def ansible_env():
 
 
 def measured(containers, action):
-    """Run ``action`` with process accounting on and memory sampled: seconds, Node starts and peak MB per host."""
+    """Once the containers are idle, run ``action`` with process accounting on and memory sampled: seconds,
+    Node starts and peak MB per host."""
+    waited = settle(containers)
     for container in containers:
         docker_exec(container, ['python3', PACCT_BIN, 'on', PACCT_FILE])
     sampler = MemorySampler(containers)
@@ -184,7 +229,7 @@ def measured(containers, action):
         counted = json.loads(docker_exec(container, ['python3', PACCT_BIN, 'count', PACCT_FILE]).stdout)
         names[container] = {name: n for name, n in counted.items() if NODE_NAMES.match(name)}
         starts[container] = sum(names[container].values())
-    return {'seconds': round(seconds, 2), 'node_starts': starts, 'node_processes': names,
+    return {'seconds': round(seconds, 2), 'settled_after': waited, 'node_starts': starts, 'node_processes': names,
             'peak_mb': {c: round(b / 2 ** 20) for c, b in peak.items()}, 'outcome': outcome}
 
 
@@ -213,6 +258,9 @@ def leaf_changes(before, after, path=()):
     removed keys whole."""
     if path == ('meta',):
         return []
+    if is_secret_ref(before) or is_secret_ref(after):
+        # A SecretRef is one value: set piecewise, its halves fail validation (by hand, too).
+        return [] if before == after else [(path, after)]
     if isinstance(before, dict) and isinstance(after, dict):
         changes = []
         for key in sorted(set(before) | set(after)):
@@ -225,6 +273,10 @@ def leaf_changes(before, after, path=()):
                 changes.extend(leaf_changes(before[key], after[key], path + (key,)))
         return changes
     return [] if before == after else [(path, after)]
+
+
+def is_secret_ref(value):
+    return isinstance(value, dict) and {'source', 'id'} <= set(value)
 
 
 def cli_path(segments):
@@ -288,12 +340,16 @@ def by_hand(fleet, changes):
     def patch_once():
         result = docker_exec(container, ['openclaw', 'config', 'patch', '--file', '/tmp/bench.patch.json'],
                              user='openclaw', check=False)
-        return {'rc': result.returncode}
+        outcome = {'rc': result.returncode}
+        if result.returncode != 0:
+            # OpenClaw's last words name paths, not values: the patch holds SecretRefs only.
+            outcome['error'] = (result.stderr or result.stdout).strip()[-300:]
+        return outcome
 
-    log('config patch on the unsafe config, then on the patched one')
+    log('config patch on the unsafe config, the restart it needs, then the same patch again')
     results['patch_changed'] = measured([container], patch_once)
-    results['patch_unchanged'] = measured([container], patch_once)
     results['restart'] = measured([container], lambda: {'gateway': restart_gateway(container)})
+    results['patch_unchanged'] = measured([container], patch_once)
     docker_exec(container, ['rm', '-f', '/tmp/bench.patch.json'])
     return results
 
@@ -400,14 +456,22 @@ def main():
     parser.add_argument('--hosts', default='1,4,8', help='fleet sizes, comma separated (default 1,4,8)')
     parser.add_argument('--image', required=True, help='the OpenClaw test image (scripts/lib.sh test_image_tag)')
     parser.add_argument('--out', default=os.path.join(BENCH, 'results'))
-    parser.add_argument('--keep', action='store_true', help='leave the containers running (to look at them)')
+    parser.add_argument('--keep', action='store_true',
+                        help='leave the containers running and their inventory in place (to look at them)')
     args = parser.parse_args()
     sizes = [int(size) for size in args.hosts.split(',')]
     os.makedirs(args.out, exist_ok=True)
     results = []
-    with tempfile.TemporaryDirectory(prefix='clawfleet-bench-') as workdir:
+    workdir = tempfile.mkdtemp(prefix='clawfleet-bench-')
+    try:
         for size in sizes:
             results.append(bench_fleet(size, args.image, workdir, with_by_hand=size == min(sizes), keep=args.keep))
+    finally:
+        if args.keep:
+            log('containers kept; inventory in %s (ansible-playbook -i inventories/example -i %s/inventory-N '
+                '--vault-password-file %s ...)' % (workdir, workdir, VAULT))
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
     machine = machine_description()
     text = table(results, machine)
     stamp = time.strftime('%Y%m%dT%H%M%S')

@@ -72,3 +72,13 @@ def test_the_floor_has_one_stat_per_role_of_harden(tmp_path):
     assert round_trips == roles == len(floor['tasks']) and roles >= 13
     assert all(list(task) == ['name', 'ansible.builtin.stat'] for task in floor['tasks'])
     assert floor['gather_facts'] == harden['gather_facts'] and floor['gather_subset'] == harden['gather_subset']
+
+
+def test_a_secret_ref_that_changes_is_set_whole():
+    """Set piecewise, a SecretRef's halves fail OpenClaw's validation (measured: `must be string`)."""
+    before = {'channels': {'telegram': {'botToken': {'source': 'env', 'provider': 'default', 'id': 'TG'}}}}
+    after = {'channels': {'telegram': {'botToken': {'source': 'file', 'provider': 'telegram_bot_token',
+                                                    'id': 'value'}}}}
+    assert bench.leaf_changes(before, after) == [(('channels', 'telegram', 'botToken'),
+                                                  after['channels']['telegram']['botToken'])]
+    assert bench.leaf_changes(after, after) == []
