@@ -21,13 +21,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import re
+
+from ansible_collections.clawfleet.openclaw.plugins.module_utils import state_store
 
 # Payload kinds that make the Gateway run an agent turn (and so a model).
 AGENT_PAYLOADS = ('agentTurn', 'heartbeat')
-
-STORE_RELATIVE = os.path.join('state', 'openclaw.sqlite')
 
 
 class ActivityError(Exception):
@@ -140,28 +139,15 @@ def read_store_jobs(state_dir, models=None, default_models=None, fallback_agent=
     Returns None when the database or its cron table does not exist (a host
     whose Gateway never ran has no jobs yet).
     """
-    path = os.path.join(state_dir, STORE_RELATIVE)
-    if not os.path.isfile(path):
+    try:
+        found = state_store.query(state_dir, 'SELECT job_json FROM cron_jobs ORDER BY sort_order, job_id',
+                                  sqlite=sqlite)
+    except state_store.StoreError as exc:
+        raise ActivityError('%s; use cron_source=cli to ask the CLI instead.' % exc)
+    if found is None:
         return None
-    if sqlite is None:
-        try:
-            import sqlite3 as sqlite  # pylint: disable=import-outside-toplevel
-        except ImportError:
-            raise ActivityError('Python on the host has no sqlite3 module, so the cron table in %s cannot be read '
-                                'without the CLI; install it (python3 package) or use cron_source=cli.' % path)
-    try:
-        connection = sqlite.connect('file:%s?mode=ro' % path, uri=True, timeout=10)
-    except sqlite.Error as exc:
-        raise ActivityError('Cannot open %s read-only: %s' % (path, exc))
-    try:
-        try:
-            rows = connection.execute('SELECT job_json FROM cron_jobs ORDER BY sort_order, job_id').fetchall()
-        except sqlite.Error as exc:
-            if 'no such table' in str(exc):
-                return None
-            raise ActivityError('Cannot read the cron jobs in %s: %s' % (path, exc))
-    finally:
-        connection.close()
+    path = state_store.store_path(state_dir)
+    rows = [(row['job_json'],) for row in found]
     jobs = []
     for (text,) in rows:
         try:

@@ -27,6 +27,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import json
 import re
 
 CONFIRM_CLEAR = 'clear all devices'
@@ -145,6 +146,58 @@ def parse_listing(data):
             is_repair=bool(entry.get('isRepair')),
             requested_at_ms=_int(entry.get('ts')),
         ))
+    return {'paired': paired, 'pending': pending}
+
+
+# The device tables of the state database (2026.9; 2026.6 keeps no such tables).
+STORE_PAIRED = 'SELECT * FROM device_pairing_paired'
+STORE_PENDING = 'SELECT * FROM device_pairing_pending'
+
+
+def _json_field(row, column, default):
+    text = row.get(column)
+    if text in (None, ''):
+        return default
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise DevicesError('column %s of the device tables is not JSON' % column)
+
+
+def listing_from_store(paired_rows, pending_rows):
+    """The rows of the state database's device tables as ``devices list --json`` prints them.
+
+    Measured on 2026.9.6, where the CLI's listing is these rows plus the live
+    ``connected`` flag, which the database does not hold (it stays unknown
+    here, and an unknown device counts as not connected). Token values are
+    dropped; only each role's token times are kept, as the CLI shows them.
+    """
+    paired = []
+    for row in paired_rows:
+        tokens = _json_field(row, 'tokens_json', {})
+        tokens = list(tokens.values()) if isinstance(tokens, dict) else tokens
+        surface = _json_field(row, 'pending_node_surface_json', None)
+        paired.append({
+            'deviceId': row.get('device_id'), 'displayName': row.get('display_name'),
+            'platform': row.get('platform'), 'clientId': row.get('client_id'), 'clientMode': row.get('client_mode'),
+            'role': row.get('role'), 'roles': _json_field(row, 'roles_json', []),
+            'scopes': _json_field(row, 'scopes_json', []),
+            'createdAtMs': row.get('created_at_ms'), 'approvedAtMs': row.get('approved_at_ms'),
+            'lastSeenAtMs': row.get('last_seen_at_ms'),
+            'pendingNodeSurface': surface if isinstance(surface, dict) else None,
+            'tokens': [dict((k, v) for k, v in token.items() if k != 'token')
+                       for token in tokens or [] if isinstance(token, dict)],
+        })
+    pending = []
+    for row in pending_rows:
+        pending.append({
+            'requestId': row.get('request_id'), 'deviceId': row.get('device_id'),
+            'displayName': row.get('display_name'), 'platform': row.get('platform'),
+            'clientId': row.get('client_id'), 'clientMode': row.get('client_mode'),
+            'role': row.get('role'), 'roles': _json_field(row, 'roles_json', []),
+            'scopes': _json_field(row, 'scopes_json', []),
+            'isRepair': bool(row.get('is_repair')), 'ts': row.get('ts'),
+        })
     return {'paired': paired, 'pending': pending}
 
 

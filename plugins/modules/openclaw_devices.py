@@ -25,7 +25,11 @@ description:
   - The listing is taken right before acting, so only the requests seen now are approved. After acting
     the module lists again and fails when the Gateway does not hold what was planned (for example a
     removed node host that paired again by itself).
-  - A run with nothing to do makes exactly one CLI call, the listing.
+  - A run with nothing to do starts no Node at all where it can tell so without the CLI (O(listing_source));
+    it reads the paired devices and pending requests from the state database read-only, plans on them,
+    and when there is nothing to do and the Gateway listens on its port, it is done. Anything to do, and
+    anything it cannot read, is left to the CLI's own listing, taken right before acting; a run with nothing
+    to do then makes exactly one CLI call, the listing.
   - No token is ever returned, logged or put in the diff; the CLI's listing holds token metadata only and
     the module keeps just the time of each role's token.
 author:
@@ -111,6 +115,20 @@ options:
         description: The role whose token is rotated; the device must hold it (for example V(node) or V(operator)).
         type: str
         required: true
+  listing_source:
+    description:
+      - V(auto) first reads the device tables of C(<state_dir>/state/openclaw.sqlite) read-only (OpenClaw
+        2026.9.x keeps its pairing state there) and plans on them; only when that plan has nothing to do and
+        the Gateway listens on C(gateway.port) (read from O(config_path)) does it return without a CLI call
+        (RV(listing_source=state database)), with the same warnings. Otherwise,
+        and always with O(url), O(clear) or O(rotate), or on a version without those tables, it lists with
+        the CLI as V(cli) does.
+      - The database does not hold whether a device is connected right now, so a device that looks stale
+        there is judged by the CLI's listing before anything is removed.
+      - V(cli) always lists with C(openclaw devices list --json).
+    type: str
+    choices: [auto, cli]
+    default: auto
   require_gateway:
     description:
       - When the Gateway cannot be reached (not running, wrong port, token reference that does not resolve),
@@ -190,6 +208,13 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+listing_source:
+  description:
+    - Where the devices were listed from, V(cli) (C(openclaw devices list --json)) or V(state database) (a
+      no-change run read from C(state/openclaw.sqlite), no Node started); see O(listing_source).
+  returned: always
+  type: str
+  sample: state database
 changed:
   description: Whether anything was (or, in check mode, would be) approved, rejected, removed, cleared or rotated.
   returned: always
@@ -241,7 +266,9 @@ paired:
       description: Seconds since it was last seen (else approved or created); null when unknown.
       type: int
     connected:
-      description: Whether it is connected now; null when the version does not say (2026.6.x).
+      description:
+        - Whether it is connected now; null when the version does not say (2026.6.x) or the listing came from
+          the state database.
       type: bool
     pending_node_surface:
       description:
@@ -410,11 +437,12 @@ import os
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.clawfleet.openclaw.plugins.module_utils import devices
+from ansible_collections.clawfleet.openclaw.plugins.module_utils import config_core, devices, listen, state_store
 from ansible_collections.clawfleet.openclaw.plugins.module_utils.cli import (
     OpenClawCLI, OpenClawCLIError, host_argument_spec)
 
 DEFAULT_TIMEOUT = 60
+DEFAULT_GATEWAY_PORT = 18789
 TOKEN_SHOWN = '<token>'
 
 START_GATEWAY = ('Start the Gateway (its systemd service, for example openclaw-gateway, or `openclaw gateway '
@@ -455,6 +483,36 @@ class DevicesRun(object):
         result.stdout = self.redact(result.stdout)
         result.stderr = self.redact(result.stderr)
         return result, ' '.join(shown)
+
+
+def gateway_port(config_path):
+    """gateway.port from the config (OpenClaw's default when unset), or None when the file cannot be read."""
+    try:
+        with open(config_path) as handle:
+            config = config_core.load_strict(handle.read())
+    except (IOError, OSError, ValueError):
+        return None
+    port = config_core.get_path(config, 'gateway.port', DEFAULT_GATEWAY_PORT) if isinstance(config, dict) else None
+    return port if isinstance(port, int) and not isinstance(port, bool) else None
+
+
+def store_listing(state_dir):
+    """The listing from the state database's device tables, or None when they cannot be read."""
+    try:
+        paired = state_store.query(state_dir, devices.STORE_PAIRED)
+        pending = state_store.query(state_dir, devices.STORE_PENDING)
+        if paired is None or pending is None:
+            return None
+        return devices.parse_listing(devices.listing_from_store(paired, pending))
+    except (state_store.StoreError, devices.DevicesError):
+        return None
+
+
+def gateway_listens(port):
+    try:
+        return bool(listen.listeners(port))
+    except (IOError, OSError, ValueError):
+        return False
 
 
 def own_device_id(module, state_dir):
@@ -536,6 +594,45 @@ def verify_message(problems, version):
     return text
 
 
+def warn_about(module, state, options, plan):
+    """Display names that match no listed device, and node command surfaces awaiting approval."""
+    for warning in devices.name_warnings(state, options):
+        module.warn(warning)
+    for name, request_id in plan['node_surfaces']:
+        module.warn('The node command surface of %s awaits a second approval; review it with `openclaw nodes '
+                    'pending` and approve it with `openclaw nodes approve %s` if it is expected (this module '
+                    'does not approve it).' % (name, request_id))
+
+
+def quick_exit(module, result, options, state_dir):
+    """Finish without the CLI when the state database shows nothing to do and the Gateway listens.
+
+    Returns (and the caller lists with the CLI) whenever that is not certain.
+    """
+    state = store_listing(state_dir)
+    port = gateway_port(module.params['config_path'] or os.path.join(state_dir, 'openclaw.json'))
+    if state is None or port is None:
+        return
+    own = own_device_id(module, state_dir)
+    try:
+        plan = devices.make_plan(state, options, int(time.time() * 1000), own_device_id=own)
+    except devices.DevicesError:
+        return
+    if plan['actions'] or not gateway_listens(port):
+        return
+    result.update(reachable=True, listing_source='state database',
+                  own_device=own if own != devices.OWN_BY_CLIENT_ID else None)
+    for key in ('paired', 'pending', 'actions', 'kept', 'removed', 'approved', 'rejected', 'rotated',
+                'unknown', 'unmatched'):
+        result[key] = plan[key]
+    warn_about(module, state, options, plan)
+    if module._diff:
+        listed = devices.table(state)
+        result['diff'] = dict(before_header='devices (state database)', before=listed,
+                              after_header='devices (state database)', after=listed)
+    module.exit_json(**result)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -551,6 +648,7 @@ def main():
             rotate=dict(type='list', elements='dict', default=[],
                         options=dict(device=dict(type='str', required=True),
                                      role=dict(type='str', required=True))),
+            listing_source=dict(type='str', default='auto', choices=['auto', 'cli']),
             require_gateway=dict(type='bool', default=True),
             timeout=dict(type='int', default=DEFAULT_TIMEOUT),
             **host_argument_spec()
@@ -560,7 +658,7 @@ def main():
     params = module.params
     result = dict(changed=False, reachable=False, version=None, paired=[], pending=[], actions=[], kept=[],
                   removed=[], approved=[], rejected=[], rotated=[], unknown=[], unmatched=[], own_device=None,
-                  cli_calls=0)
+                  cli_calls=0, listing_source='cli')
     try:
         cleaned = devices.check_options(params)
     except devices.DevicesError as exc:
@@ -595,6 +693,9 @@ def main():
         failed = devices.failure(run.rc, run.data, run.stdout, run.stderr)
         return failed, shown
 
+    if params['listing_source'] == 'auto' and not (params['url'] or params['clear'] or params['rotate']):
+        quick_exit(module, result, options, state_dir)
+
     state, shown = listing()
     if 'kind' in state:
         if state['kind'] in ('unreachable', 'token_unresolved') and not params['require_gateway']:
@@ -614,12 +715,7 @@ def main():
     for key in ('paired', 'pending', 'actions', 'kept', 'removed', 'approved', 'rejected', 'rotated',
                 'unknown', 'unmatched'):
         result[key] = plan[key]
-    for warning in devices.name_warnings(state, options):
-        module.warn(warning)
-    for name, request_id in plan['node_surfaces']:
-        module.warn('The node command surface of %s awaits a second approval; review it with `openclaw nodes '
-                    'pending` and approve it with `openclaw nodes approve %s` if it is expected (this module '
-                    'does not approve it).' % (name, request_id))
+    warn_about(module, state, options, plan)
     result['changed'] = bool(plan['actions'])
     before = devices.table(state)
 

@@ -60,6 +60,21 @@ def write_cron_store(state, version, name):
     connection.close()
 
 
+def write_device_store(state, version, name):
+    """Write the device tables recorded in ``name`` (``devices_store_*``) into ``<state>/state/openclaw.sqlite``."""
+    rec = recording(version, name)
+    (state / 'state').mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(str(state / 'state' / 'openclaw.sqlite'))
+    for table, content in rec['tables'].items():
+        connection.execute(content['schema'])
+        for row in content['rows']:
+            columns = sorted(row)
+            connection.execute('INSERT INTO %s (%s) VALUES (%s)' % (table, ', '.join(columns), ', '.join('?' * len(columns))),
+                               [row[c] for c in columns])
+    connection.commit()
+    connection.close()
+
+
 # --------------------------------------------------------------------------
 # Backup archives
 # --------------------------------------------------------------------------

@@ -70,13 +70,32 @@ def is_list(calls):
     return len(calls) == 1 and calls[0].startswith('devices list ') and '--json' in calls[0]
 
 
-def test_a_no_change_run_makes_one_cli_call(host):
+def test_a_no_change_run_starts_no_node_and_a_run_with_work_lists_first(host):
     fresh_check, converge, idempotence, check, check_after_request = run_segments(host)[:5]
     assert 'check=True' in fresh_check[0] and 'check=False' in idempotence[0] and 'check=True' in check[0]
-    for segment in (fresh_check, idempotence, check, check_after_request):
+    # Something to do (or to report): the Gateway's own listing, right before acting.
+    for segment in (fresh_check, check_after_request):
         assert is_list(segment[1]), segment
+    # Nothing to do: read from the state database, no CLI call at all.
+    for segment in (idempotence, check):
+        assert segment[1] == [], segment
     assert any(call.startswith('devices remove ') for call in converge[1]), converge[1]
     assert any(call.startswith('devices reject ') for call in converge[1]), converge[1]
+    sources = [run['summary']['listing_source'] for run in runs(host)[:5]]
+    assert sources == ['cli', 'cli', 'state database', 'state database', 'cli'], sources
+
+
+def test_the_state_database_holds_what_the_gateway_lists(host):
+    """What listing_source=auto relies on, on a real Gateway with connected and pending node hosts."""
+    listed = devices(host)
+    read = host.run(
+        'python3 -c "import json, sqlite3; c = sqlite3.connect(\'file:%s/state/openclaw.sqlite?mode=ro\', uri=True); '
+        'print(json.dumps([sorted(r[0] for r in c.execute(\'SELECT device_id FROM device_pairing_paired\')), '
+        'sorted(r[0] for r in c.execute(\'SELECT request_id FROM device_pairing_pending\'))]))"' % STATE_DIR)
+    assert read.rc == 0, read.stderr
+    paired, pending = json.loads(read.stdout)
+    assert paired == sorted(device['deviceId'] for device in listed['paired']) and paired
+    assert pending == sorted(request['requestId'] for request in listed['pending']) and pending
 
 
 def test_the_gateway_token_is_not_in_the_logs(host):

@@ -502,3 +502,40 @@ def test_request_of_a_device_removed_in_this_run_is_rejected():
     assert row['decision'] == 'reject'
     assert row['reason'].startswith('its device is removed in this run (last seen 2 hours ago')
     assert kinds(plan) == [('reject', 'bob-phone'), ('remove', 'bob-phone')]
+
+
+def test_state_database_rows_list_as_the_cli_does():
+    """The device tables read at the moment of a real `devices list --json` give the same listing,
+    but for the live connected flag the database does not hold."""
+    rec = helpers.recording('2026.9.6', 'devices_store_paired_pending')
+    tables = rec['tables']
+    from_store = parse_listing(devices.listing_from_store(tables['device_pairing_paired']['rows'],
+                                                          tables['device_pairing_pending']['rows']))
+    from_cli = listing('2026.9.6', 'devices_list_store_twin')
+    assert [device['connected'] for device in from_cli['paired']] == [False]
+    assert [device['connected'] for device in from_store['paired']] == [None]
+    for device in from_cli['paired'] + from_store['paired']:
+        device.pop('connected')
+    assert from_store == from_cli
+    assert [device['display_name'] for device in from_store['paired']] == ['pi-node1']
+    assert [request['display_name'] for request in from_store['pending']] == ['pi-node2']
+    assert '<redacted>' not in json.dumps(from_store)
+
+
+def test_state_database_rows_that_are_not_json_are_refused():
+    row = dict(helpers.recording('2026.9.6', 'devices_store_paired_pending')['tables']['device_pairing_paired']['rows'][0],
+               roles_json='[node')
+    with pytest.raises(DevicesError, match='roles_json'):
+        devices.listing_from_store([row], [])
+
+
+def test_state_database_rows_with_a_node_surface_list_as_the_cli_does():
+    tables = helpers.recording('2026.9.6', 'devices_store_node_surface')['tables']
+    from_store = parse_listing(devices.listing_from_store(tables['device_pairing_paired']['rows'],
+                                                          tables['device_pairing_pending']['rows']))
+    from_cli = listing('2026.9.6', 'devices_list_store_node_surface_twin')
+    assert [device['connected'] for device in from_cli['paired']] == [True]
+    for device in from_cli['paired'] + from_store['paired']:
+        device.pop('connected')
+    assert from_store == from_cli
+    assert from_store['paired'][0]['pending_node_surface'] == 'cd100060-5bca-4078-9ef9-90226cf510a5'

@@ -44,7 +44,8 @@ def _token(value):
 class Host(object):
     """A home with an OpenClaw package, and a run_command that plays a script of recorded calls."""
 
-    def __init__(self, tmp_path, monkeypatch, version, calls, identity=None, now_ms=DEFAULT_NOW_MS):
+    def __init__(self, tmp_path, monkeypatch, version, calls, identity=None, now_ms=DEFAULT_NOW_MS,
+                 store=None, listens=None):
         self.home = tmp_path / 'home'
         self.state = self.home / '.openclaw'
         self.state.mkdir(parents=True)
@@ -58,6 +59,13 @@ class Host(object):
             text = '{not json' if identity == 'invalid' else json.dumps(
                 {'version': 1, 'deviceId': identity, 'publicKeyPem': 'unused', 'createdAtMs': 1796025637179})
             (self.state / 'identity' / 'device.json').write_text(text)
+        if store:
+            # The device tables recorded from a real state database, and a config naming the port.
+            helpers.write_device_store(self.state, version, store)
+            (self.state / 'openclaw.json').write_text(json.dumps({'gateway': {'port': 18789}}))
+        if listens is not None:
+            monkeypatch.setattr(openclaw_devices.listen, 'listeners', lambda port: (
+                [{'address': '127.0.0.1', 'family': 'ipv4', 'port': port, 'loopback': True}] if listens else []))
         self.version = version
         self.script = [(list(_token(args)), answer) for args, answer in calls]
         self.calls = []
@@ -89,7 +97,7 @@ def _names(rows):
 @pytest.mark.parametrize('case', CASES, ids=[case['id'] for case in CASES])
 def test_openclaw_devices(case, tmp_path, monkeypatch, capsys):
     host = Host(tmp_path, monkeypatch, str(case['version']), case['calls'], case.get('identity'),
-                case.get('now', DEFAULT_NOW_MS))
+                case.get('now', DEFAULT_NOW_MS), case.get('store'), case.get('listens'))
     args = host.args(**_token(case['args']))
     if case.get('check_mode'):
         args['_ansible_check_mode'] = True
@@ -102,7 +110,7 @@ def test_openclaw_devices(case, tmp_path, monkeypatch, capsys):
     failed = expected.pop('failed', False)
     assert bool(result.get('failed')) is failed, result.get('msg')
     assert result['_exit'] == (1 if failed else 0)
-    assert result['version'] == (str(case['version']) if case['calls'] else None)
+    assert result['version'] == (str(case['version']) if case['calls'] or case.get('store') else None)
     assert result['cli_calls'] == len(host.calls)
     # No token value anywhere: not the one given, not one the CLI could print.
     assert TOKEN not in result['_raw']
