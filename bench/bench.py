@@ -97,28 +97,28 @@ class MemorySampler(threading.Thread):
         return self.peak
 
 
-def cgroup_memory_stat(container):
-    """The container's memory.stat and its anonymous-memory field: cgroup v2 (anon) or v1 (total_rss)."""
+def cgroup_file(container, candidates, what):
+    """The first of ``candidates`` ((glob pattern with the container id, field)) that exists, with its field."""
     full_id = run(['docker', 'inspect', '-f', '{{.Id}}', container]).stdout.strip()
-    for pattern, key in (('/sys/fs/cgroup/**/docker-%s.scope/memory.stat', 'anon'),
-                         ('/sys/fs/cgroup/memory/**/%s/memory.stat', 'total_rss'),
-                         ('/sys/fs/cgroup/**/%s/memory.stat', 'anon')):
+    for pattern, key in candidates:
         found = glob.glob(pattern % full_id, recursive=True)
         if found:
             return found[0], key
-    raise SystemExit('no memory.stat for container %s in /sys/fs/cgroup' % container)
+    raise SystemExit('no %s for container %s in /sys/fs/cgroup' % (what, container))
+
+
+def cgroup_memory_stat(container):
+    """The container's memory.stat and its anonymous-memory field: cgroup v2 (anon) or v1 (total_rss)."""
+    return cgroup_file(container, (('/sys/fs/cgroup/**/docker-%s.scope/memory.stat', 'anon'),
+                                   ('/sys/fs/cgroup/memory/**/%s/memory.stat', 'total_rss'),
+                                   ('/sys/fs/cgroup/**/%s/memory.stat', 'anon')), 'memory.stat')
 
 
 def cgroup_cpu_usage_file(container):
     """The container's CPU time counter: cgroup v1 cpuacct.usage (ns) or v2 cpu.stat usage_usec."""
-    full_id = run(['docker', 'inspect', '-f', '{{.Id}}', container]).stdout.strip()
-    for pattern, key in (('/sys/fs/cgroup/cpuacct/**/%s/cpuacct.usage', None),
-                         ('/sys/fs/cgroup/**/docker-%s.scope/cpu.stat', 'usage_usec'),
-                         ('/sys/fs/cgroup/**/%s/cpu.stat', 'usage_usec')):
-        found = glob.glob(pattern % full_id, recursive=True)
-        if found:
-            return found[0], key
-    raise SystemExit('no CPU accounting for container %s in /sys/fs/cgroup' % container)
+    return cgroup_file(container, (('/sys/fs/cgroup/cpuacct/**/%s/cpuacct.usage', None),
+                                   ('/sys/fs/cgroup/**/docker-%s.scope/cpu.stat', 'usage_usec'),
+                                   ('/sys/fs/cgroup/**/%s/cpu.stat', 'usage_usec')), 'CPU accounting')
 
 
 def cpu_seconds(path, key):

@@ -8,10 +8,5 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh disable=SC1091
 . "$(dirname "$0")/../scripts/lib.sh"
 STAGE_REPORT='' "$REPO_ROOT/scripts/bootstrap.sh"
-venv=$(venv_dir)
-export PATH="$venv/bin:$PATH"
-collections="$REPO_ROOT/.cache/collections"
-mkdir -p "$collections/ansible_collections/clawfleet"
-ln -sfn "$REPO_ROOT" "$collections/ansible_collections/clawfleet/openclaw"
-export ANSIBLE_COLLECTIONS_PATH="$collections"
+use_checkout
 exec python "$REPO_ROOT/bench/bench.py" --image "$(test_image_tag 2026.9.6)" "$@"

@@ -13,12 +13,7 @@ trap report_failed_stage EXIT
 
 # Set-up stages are timed by the caller when there is one.
 STAGE_REPORT='' "$REPO_ROOT/scripts/bootstrap.sh"
-venv=$(venv_dir)
-export PATH="$venv/bin:$PATH"
-collections="$REPO_ROOT/.cache/collections"
-mkdir -p "$collections/ansible_collections/clawfleet"
-ln -sfn "$REPO_ROOT" "$collections/ansible_collections/clawfleet/openclaw"
-export ANSIBLE_COLLECTIONS_PATH="$collections"
+use_checkout
 export ANSIBLE_CALLBACK_RESULT_FORMAT=yaml ANSIBLE_DISPLAY_SKIPPED_HOSTS=false
 # One process per task instead of a copy and an exec: about a third off each run.
 export ANSIBLE_PIPELINING=true

@@ -20,6 +20,18 @@ venv_dir() {
   echo "$CLAWFLEET_CACHE/venv-$key"
 }
 
+# The venv's tools first on PATH, and this checkout installed as the collection
+# clawfleet.openclaw (ANSIBLE_COLLECTIONS_PATH): what the test, demo and bench
+# scripts run with after scripts/bootstrap.sh.
+use_checkout() {
+  local venv collections="$REPO_ROOT/.cache/collections"
+  venv=$(venv_dir)
+  export PATH="$venv/bin:$PATH"
+  mkdir -p "$collections/ansible_collections/clawfleet"
+  ln -sfn "$REPO_ROOT" "$collections/ansible_collections/clawfleet/openclaw"
+  export ANSIBLE_COLLECTIONS_PATH="$collections"
+}
+
 # OpenClaw's official channel plugins baked into each test image, installed as
 # @openclaw/<name>@<OpenClaw version>: without them a configured channel makes
 # the audit and the Gateway fetch the plugin on demand (network, unpinned).

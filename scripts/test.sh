@@ -26,13 +26,8 @@ stage bootstrap "$REPO_ROOT/scripts/bootstrap.sh" || {
   exit 1
 }
 
-VENV=$(venv_dir)
-export PATH="$VENV/bin:$PATH"
 # The collection is used from this checkout, under the name Ansible expects.
-collections="$REPO_ROOT/.cache/collections"
-mkdir -p "$collections/ansible_collections/clawfleet"
-ln -sfn "$REPO_ROOT" "$collections/ansible_collections/clawfleet/openclaw"
-export ANSIBLE_COLLECTIONS_PATH="$collections"
+use_checkout
 CLAWFLEET_IMAGE_CURRENT=$(test_image_tag 2026.9.6)
 CLAWFLEET_IMAGE_LEGACY=$(test_image_tag 2026.6.5)
 CLAWFLEET_IMAGE_BASE=$BASE_IMAGE
