@@ -198,7 +198,24 @@ class Fleet:
                 '--vault-password-file', VAULT, '--limit', limit or 'bench', '--forks', str(self.size)]
 
     def playbook(self, path, *extra, limit=None):
-        return run(['ansible-playbook'] + self.ansible_args(limit) + list(extra) + [path], env=ansible_env())
+        result = run(['ansible-playbook'] + self.ansible_args(limit) + list(extra) + [path], env=ansible_env(),
+                     check=False)
+        if result.returncode != 0:
+            raise SystemExit('%s failed (%d):\n%s' % (path, result.returncode, failures(result)))
+        return result
+
+
+def failures(result):
+    """The failed tasks of a run with the JSON callback, one line each, else the end of its output."""
+    try:
+        report = json.loads(result.stdout)
+    except ValueError:
+        return (result.stdout + result.stderr)[-3000:]
+    lines = ['%s on %s: %s' % (task['task']['name'], host, outcome.get('msg', ''))
+             for play in report.get('plays', []) for task in play['tasks']
+             for host, outcome in task['hosts'].items() if outcome.get('failed') and not outcome.get('ignore_errors')]
+    unreachable = ['%s unreachable' % host for host, stats in report.get('stats', {}).items() if stats.get('unreachable')]
+    return '\n'.join(lines + unreachable) or result.stderr[-3000:]
 
 
 def ansible_env():
@@ -362,24 +379,20 @@ def playbook_run(fleet, path, *extra):
         except ValueError:
             raise SystemExit('%s did not finish (%d): %s' % (path, result.returncode, result.stderr[-3000:]))
         if result.returncode != 0:
-            failures = ['%s on %s: %s' % (task['task']['name'], host, outcome.get('msg', ''))
-                        for play in report['plays'] for task in play['tasks']
-                        for host, outcome in task['hosts'].items() if outcome.get('failed')
-                        and not outcome.get('ignore_errors')]
             raise SystemExit('%s failed (%d): %s\n%s' % (path, result.returncode, json.dumps(report['stats']),
-                                                         '\n'.join(failures)))
+                                                         failures(result)))
         return {'changed': {host: stats['changed'] for host, stats in report['stats'].items()}, 'report': report}
     return measured(fleet.containers, action)
 
 
 def bench_fleet(size, image, workdir, with_by_hand, keep=False):
     fleet = Fleet(size, image, workdir)
-    log('%d host(s): starting the containers and making them unsafe' % size)
-    fleet.start()
     harden = os.path.join(REPO, 'playbooks', 'harden.yml')
     floor, round_trips = floor_playbook(workdir)
     runs = {}
     try:
+        log('%d host(s): starting the containers and making them unsafe' % size)
+        fleet.start()
         first = fleet.containers[0]
         unsafe = read_config(first)
         for kind, extra in (('converge', ()), ('idempotent', ()), ('check', ('--check', '--diff'))):
@@ -462,24 +475,31 @@ def main():
     sizes = [int(size) for size in args.hosts.split(',')]
     os.makedirs(args.out, exist_ok=True)
     results = []
+    stamp = time.strftime('%Y%m%dT%H%M%S')
     workdir = tempfile.mkdtemp(prefix='clawfleet-bench-')
     try:
         for size in sizes:
             results.append(bench_fleet(size, args.image, workdir, with_by_hand=size == min(sizes), keep=args.keep))
+            # A fleet that fails later must not take these figures with it.
+            save(results, args.out, stamp)
     finally:
         if args.keep:
             log('containers kept; inventory in %s (ansible-playbook -i inventories/example -i %s/inventory-N '
                 '--vault-password-file %s ...)' % (workdir, workdir, VAULT))
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+    print(save(results, args.out, stamp))
+
+
+def save(results, out, stamp):
+    """Write the results so far (JSON and the Markdown table); returns the table."""
     machine = machine_description()
     text = table(results, machine)
-    stamp = time.strftime('%Y%m%dT%H%M%S')
-    with open(os.path.join(args.out, 'bench-%s.json' % stamp), 'w') as handle:
+    with open(os.path.join(out, 'bench-%s.json' % stamp), 'w') as handle:
         json.dump({'machine': machine, 'results': results}, handle, indent=2)
-    with open(os.path.join(args.out, 'bench-%s.md' % stamp), 'w') as handle:
+    with open(os.path.join(out, 'bench-%s.md' % stamp), 'w') as handle:
         handle.write(text + '\n')
-    print(text)
+    return text
 
 
 if __name__ == '__main__':
