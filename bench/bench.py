@@ -205,6 +205,12 @@ class Fleet:
         return result
 
 
+def gateway_pid(container):
+    """The running Gateway's PID in the container (0 when it is not running): its own workers are not the run's."""
+    shown = docker_exec(container, ['systemctl', 'show', '-p', 'MainPID', '--value', 'openclaw-gateway'], check=False)
+    return int(shown.stdout.strip() or 0) if shown.returncode == 0 and shown.stdout.strip().isdigit() else 0
+
+
 def failures(result):
     """The failed tasks of a run with the JSON callback, one line each, else the end of its output."""
     try:
@@ -229,7 +235,9 @@ def measured(containers, action):
     """Once the containers are idle, run ``action`` with process accounting on and memory sampled: seconds,
     Node starts and peak MB per host."""
     waited = settle(containers)
+    gateways = {}
     for container in containers:
+        gateways[container] = gateway_pid(container)
         docker_exec(container, ['python3', PACCT_BIN, 'on', PACCT_FILE])
     sampler = MemorySampler(containers)
     sampler.start()
@@ -241,12 +249,16 @@ def measured(containers, action):
         peak = sampler.stop()
         for container in containers:
             docker_exec(container, ['python3', PACCT_BIN, 'off'], check=False)
-    starts, names = {}, {}
+    starts, names, own = {}, {}, {}
     for container in containers:
-        counted = json.loads(docker_exec(container, ['python3', PACCT_BIN, 'count', PACCT_FILE]).stdout)
-        names[container] = {name: n for name, n in counted.items() if NODE_NAMES.match(name)}
+        pid = gateways[container]
+        counted = json.loads(docker_exec(container, ['python3', PACCT_BIN, 'count', PACCT_FILE]
+                                         + ([str(pid)] if pid else [])).stdout)
+        names[container] = {name: n for name, n in counted['started'].items() if NODE_NAMES.match(name)}
         starts[container] = sum(names[container].values())
+        own[container] = counted['children_of']
     return {'seconds': round(seconds, 2), 'settled_after': waited, 'node_starts': starts, 'node_processes': names,
+            'gateway_own_children': own,
             'peak_mb': {c: round(b / 2 ** 20) for c, b in peak.items()}, 'outcome': outcome}
 
 

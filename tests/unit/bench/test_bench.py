@@ -82,3 +82,23 @@ def test_a_secret_ref_that_changes_is_set_whole():
     assert bench.leaf_changes(before, after) == [(('channels', 'telegram', 'botToken'),
                                                   after['channels']['telegram']['botToken'])]
     assert bench.leaf_changes(after, after) == []
+
+
+def acct_v3(name, pid, ppid):
+    """One struct acct_v3 record as the kernel writes it (ac_version 3)."""
+    import struct
+    return (struct.pack('=BBHIIIII', 0, 3, 0, 0, 1000, 1000, pid, ppid) + b'\0' * 24
+            + name.encode().ljust(16, b'\0'))
+
+
+def test_pacct_counts_a_runs_processes_apart_from_the_running_gateways_own(tmp_path):
+    spec = importlib.util.spec_from_file_location('pacct', os.path.join(REPO, 'bench', 'pacct.py'))
+    pacct = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pacct)
+    path = tmp_path / 'pacct'
+    path.write_bytes(acct_v3('openclaw-device', 200, 150) + acct_v3('MainThread', 201, 200)
+                     + acct_v3('MainThread', 300, 42) + b'\1\2\0\0' + b'\0' * 60)
+    assert len(acct_v3('x', 1, 1)) == pacct.RECORD
+    assert pacct.count(str(path), 42) == {'started': {'openclaw-device': 1, 'MainThread': 1},
+                                          'children_of': {'MainThread': 1}}
+    assert pacct.count(str(path)) == {'started': {'openclaw-device': 1, 'MainThread': 2}, 'children_of': {}}
