@@ -174,7 +174,10 @@ class Fleet:
         hosts = {name: {'ansible_host': container} for name, container in zip(self.names, self.containers)}
         inventory = {'openclaw_hosts': {'children': {'bench': {'hosts': hosts}}, 'vars': {
             'ansible_connection': 'community.docker.docker', 'ansible_python_interpreter': '/usr/bin/python3',
-            'ansible_user': 'root'}}}
+            'ansible_user': 'root',
+            # Eight Gateways restarting at once on two cores: the last one listened after more than the
+            # default 120 s (measured), and the apply step rolled it back. Each real host has its own CPU.
+            'openclaw_service_health_timeout': 600}}}
         with open(os.path.join(self.inventory, 'hosts.yml'), 'w') as handle:
             yaml.safe_dump(inventory, handle)
         # The demo containers' waivers (no Docker engine for the sandbox) hold for these containers too.
