@@ -24,6 +24,21 @@ description:
     --json), or where the version has no such command by reading it to its end (gzip CRC), refusing absolute paths,
     C(..) steps, hard links and device files, and checking the manifest (exactly one, every asset present, every
     file's SHA-256 for this module's own archives). A damaged archive fails the task.
+  - O(state=present) is the backups role's run in one call. It refuses a O(backup_dir) whose real path (links
+    followed) is in the state folder, one of O(forbidden_dirs), the user's home itself, or matches O(public_pattern)
+    outside the user's home, and a O(staging_dir) in the state folder. It keeps O(backup_dir) (and with
+    O(private_parent) the folder above it) C(0700), creating it if missing, makes an archive as O(state=create) does
+    (honouring O(max_age_hours)), verifies the newest archive when none was made and O(verify_existing) is set, makes
+    every archive C(0600) and keeps the O(keep) newest as O(state=prune) does. It never changes an owner; a folder
+    or archive that belongs to another user than the one the module runs as fails the task, with the C(chown) that
+    fixes it, before anything is changed in it.
+  - O(state=archive_state) is the guide's first warning, an archive of the whole state folder before hardening. It
+    makes O(archive) (a C(.tar.gz) outside the state folder) with GNU C(tar), leaving out what OpenClaw fetches or
+    rebuilds by itself (C(node_modules), the state folder's C(tmp) and C(cache)), unless that file exists already (one
+    a day, when the name carries the date). The archive is written under a hidden temporary name and renamed into
+    place once complete, so an interrupted run never leaves a partial archive that a later run would take for done;
+    it is C(0600) in a C(0700) folder, created when missing. C(tar)'s warning that a file changed while it was read
+    (exit status 1, OpenClaw writing its logs or database) is reported in RV(warnings_from_tar), the archive kept.
   - O(state=prune) keeps the O(keep) newest archives (C(*-openclaw-backup.tar.gz), by modification time) and
     deletes the others. Other files in the folder are never touched.
   - O(state=restore_test) is the guide's recovery test. It verifies the archive, restores it into a new, empty
@@ -46,7 +61,7 @@ options:
   state:
     description: What to do.
     type: str
-    choices: [create, verify, prune, restore_test]
+    choices: [present, create, verify, prune, restore_test, archive_state]
     default: create
   backup_dir:
     description:
@@ -54,7 +69,10 @@ options:
         O(state=create) and O(state=prune), and for the others when O(archive) is not given.
     type: path
   archive:
-    description: The archive to verify or restore-test. Defaults to the newest archive in O(backup_dir).
+    description:
+      - The archive to verify or restore-test. Defaults to the newest archive in O(backup_dir).
+      - For O(state=archive_state), required - the file to make, an absolute path ending in C(.tar.gz) outside the
+        state folder.
     type: path
   keep:
     description: O(state=prune) keeps this many of the newest archives (1 or more).
@@ -127,16 +145,39 @@ options:
     description: Seconds one OpenClaw CLI call may take.
     type: int
     default: 600
+  private_parent:
+    description: O(state=present) also keeps the folder above O(backup_dir) C(0700) (the role sets it when that folder
+      is in the OpenClaw user's home, such as the guide's C(~/backups)).
+    type: bool
+    default: false
+  verify_existing:
+    description: O(state=present) verifies the newest archive again when it made none (a new archive is always
+      verified as it is made).
+    type: bool
+    default: false
+  forbidden_dirs:
+    description: O(state=present) refuses a O(backup_dir) whose real path is one of these folders (shared places such
+      as C(/tmp) or C(/home)).
+    type: list
+    elements: path
+    default: []
+  public_pattern:
+    description: O(state=present) refuses a O(backup_dir) whose real path matches this regular expression (places
+      served to others, such as a web root) unless it is inside the user's home. Empty checks nothing.
+    type: str
+    default: ''
 attributes:
   check_mode:
     support: full
     description:
-      - O(state=create) and O(state=prune) report what they would create or delete and change nothing.
+      - O(state=present), O(state=create) and O(state=prune) report what they would create, delete or make private
+        and change nothing.
         O(state=verify) and O(state=restore_test) run as usual; the restore test writes only its staging folder,
         which it removes.
   diff_mode:
     support: full
-    description: For O(state=create) and O(state=prune), the archives in O(backup_dir) before and after.
+    description: For O(state=create) and O(state=prune), the archives in O(backup_dir) before and after; for
+      O(state=present), each with its mode.
 notes:
   - Run it as the user OpenClaw runs as (C(become_user)).
   - The restored state folder comes back C(0755) from OpenClaw's restore (measured on 2026.9.6); make it C(0700) when
@@ -152,11 +193,29 @@ seealso:
 '''
 
 EXAMPLES = r'''
+- name: Private folder, a verified archive unless one of the last 24 hours exists, private archives, keep 7
+  clawfleet.openclaw.openclaw_backup:
+    state: present
+    backup_dir: /home/openclaw/backups/openclaw
+    private_parent: true
+    max_age_hours: 24
+    keep: 7
+    forbidden_dirs: [/, /tmp, /var/tmp, /home]
+  become: true
+  become_user: openclaw
+
 - name: Back up, unless an archive of the last 24 hours exists
   clawfleet.openclaw.openclaw_backup:
     state: create
     backup_dir: /home/openclaw/backups/openclaw
     max_age_hours: 24
+  become: true
+  become_user: openclaw
+
+- name: Archive the whole state folder before hardening, once a day
+  clawfleet.openclaw.openclaw_backup:
+    state: archive_state
+    archive: /home/openclaw/openclaw-backups/openclaw-state-20261201.tar.gz
   become: true
   become_user: openclaw
 
@@ -192,13 +251,18 @@ method:
   type: str
   sample: cli
 archive:
-  description: The archive made (O(state=create)), verified or restore-tested.
+  description: The archive made (O(state=create), O(state=archive_state)), verified or restore-tested.
   returned: when there is one
   type: str
   sample: /home/openclaw/backups/openclaw/2026-11-30T10-48-23.643+00-00-openclaw-backup.tar.gz
 created:
-  description: Whether O(state=create) made an archive (in check mode, whether it would).
-  returned: state is create
+  description: Whether O(state=create), O(state=present) or O(state=archive_state) made an archive (in check mode,
+    whether it would).
+  returned: state is create, present or archive_state
+  type: bool
+warnings_from_tar:
+  description: What C(tar) said when it exited 1 (a file changed while it was read); the archive was kept.
+  returned: state is archive_state and tar warned
   type: bool
 skipped_reason:
   description: Why O(state=create) made no archive.
@@ -233,12 +297,18 @@ archives:
       description: Its permission bits, octal.
       type: str
 pruned:
-  description: Archives O(state=prune) deleted (in check mode, would delete).
-  returned: state is prune
+  description: Archives O(state=prune) or O(state=present) deleted (in check mode, would delete).
+  returned: state is prune or present
   type: list
   elements: str
+verified_existing:
+  description: O(state=present) verified the newest archive because it made none (O(verify_existing)).
+  returned: when it did
+  type: bool
 changes:
-  description: One entry per archive made or deleted (in check mode, that would be), as C({path, old, new}).
+  description:
+    - One entry per archive made or deleted and per folder or archive made private (in check mode, that would be),
+      as C({path, old, new}); for a mode, C(old) and C(new) are octal modes (C(old) null for a folder created).
   returned: always
   type: list
   elements: dict
@@ -310,12 +380,13 @@ cli_calls:
 '''
 
 import os
+import re
 import shutil
 import stat
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.clawfleet.openclaw.plugins.module_utils import backup
+from ansible_collections.clawfleet.openclaw.plugins.module_utils import backup, private
 from ansible_collections.clawfleet.openclaw.plugins.module_utils.cli import (
     OpenClawCLI, OpenClawCLIError, host_argument_spec, user_home, current_user)
 
@@ -416,8 +487,9 @@ def do_create(host):
     result.update(changed=True, created=True)
     pending = os.path.join(backup_dir, backup.archive_name())
     if host.module.check_mode:
-        result.update(archives=rows, changes=[dict(path=pending, old=None, new='archive (%s)' % method)])
-        set_diff(host, rows, [dict(path=pending)] + rows)
+        result['archives'] = [dict(path=pending, size=0, mtime=time.time(), mode='0600')] + rows
+        result['changes'].append(dict(path=pending, old=None, new='archive (%s)' % method))
+        set_diff(host, rows, result['archives'])
         return
     if not os.path.isdir(backup_dir):
         os.makedirs(backup_dir, 0o700)
@@ -439,12 +511,13 @@ def do_create(host):
                   '(disk full, the folder changing while it was written) and back up again.'
                   % (archive, '; '.join(report['errors'])))
     after = archive_rows(backup_dir)
-    result.update(archives=after, changes=[dict(path=archive, old=None, new='archive (%s)' % method)])
+    result['archives'] = after
+    result['changes'].append(dict(path=archive, old=None, new='archive (%s)' % method))
     set_diff(host, rows, after)
 
 
 def set_diff(host, before, after):
-    if host.module._diff:
+    if host.module._diff and host.module.params['state'] != 'present':
         folder = host.module.params['backup_dir']
         host.result['diff'] = dict(before_header='%s (archives)' % folder, after_header='%s (archives)' % folder,
                                    before=listing(before), after=listing(after))
@@ -462,21 +535,127 @@ def do_verify(host):
                   'verifies.' % (archive, '; '.join(report['errors'])))
 
 
-def do_prune(host):
+def do_prune(host, rows=None):
     params = host.module.params
-    rows = archive_rows(params['backup_dir'])
+    if rows is None:
+        rows = archive_rows(params['backup_dir'])
     try:
         kept, pruned = backup.select_prune(rows, params['keep'])
     except backup.BackupError as exc:
         host.fail(str(exc))
     host.result['pruned'] = [row['path'] for row in pruned]
-    host.result['changes'] = [dict(path=row['path'], old='present', new='absent') for row in pruned]
-    host.result['changed'] = bool(pruned)
+    host.result['changes'].extend(dict(path=row['path'], old='present', new='absent') for row in pruned)
+    host.result['changed'] = host.result['changed'] or bool(pruned)
     if not host.module.check_mode:
         for row in pruned:
             os.unlink(row['path'])
     host.result['archives'] = kept
     set_diff(host, rows, kept)
+
+
+def refuse_resolved(host):
+    """Refuse a backup or staging folder whose real path is in the state folder or a shared place."""
+    params = host.module.params
+    real_dir = os.path.realpath(params['backup_dir'])
+    real_home = os.path.realpath(host.home)
+    shared = [os.path.normpath(folder) for folder in params['forbidden_dirs']]
+    # A folder in the OpenClaw user's own home is as private as that home.
+    public = bool(params['public_pattern']) and re.search(params['public_pattern'], real_dir) is not None
+    if real_dir in shared or real_dir == real_home or (public and not backup.inside(real_dir, real_home)):
+        host.fail('backup_dir %s resolves to %s, a shared or world-readable place: backups hold the config, '
+                  'credentials and memory. Choose a folder of its own outside it, e.g. %s (links are followed).'
+                  % (params['backup_dir'], real_dir, os.path.join(host.home, 'backups', 'openclaw')))
+    if params['staging_dir']:
+        try:
+            backup.check_outside_state(params['staging_dir'], host.state_dir, 'The staging folder')
+        except backup.BackupError as exc:
+            host.fail(str(exc))
+
+
+def keep(host, path, mode, folder, create=False):
+    try:
+        change = private.keep_private(path, mode, folder, host.module.check_mode, create=create)
+    except (private.PrivateError, OSError) as exc:
+        host.fail('Cannot keep %s private: %s' % (path, exc))
+    if change:
+        host.result['changes'].append(change)
+        host.result['changed'] = True
+
+
+def do_present(host):
+    """The backups role's run in one call: private folders, a verified archive, private archives, retention."""
+    params = host.module.params
+    backup_dir = params['backup_dir']
+    result = host.result
+    refuse_resolved(host)
+    before = archive_rows(backup_dir)
+    if params['private_parent']:
+        keep(host, os.path.dirname(backup_dir.rstrip('/')), 0o700, True, create=True)
+    keep(host, backup_dir, 0o700, True, create=True)
+    do_create(host)
+    if not result['created'] and params['verify_existing'] and result.get('archive'):
+        method, report = verify(host, result['archive'])
+        result.update(method=method, verified=report['ok'], verify=report, verified_existing=True)
+        if not report['ok']:
+            host.fail('The newest archive %s failed verification: %s. It cannot be restored: make a new backup now '
+                      '(max_age_hours=0), keep this file aside to find out what damaged it, and do not prune the '
+                      'older archives until a new one verifies.' % (result['archive'], '; '.join(report['errors'])))
+    rows = result.get('archives') or archive_rows(backup_dir)
+    for row in rows:
+        if row['mode'] != '0600' and os.path.exists(row['path']):
+            keep(host, row['path'], 0o600, False)
+            row['mode'] = '0600'
+    do_prune(host, rows)
+    if host.module._diff:
+        after = result['archives']
+        result['diff'] = dict(
+            before_header='%s (archives)' % backup_dir, after_header='%s (archives)' % backup_dir,
+            before=''.join('%s %s\n' % (os.path.basename(row['path']), row['mode']) for row in before),
+            after=''.join('%s %s\n' % (os.path.basename(row['path']), row['mode']) for row in after))
+
+
+def do_archive_state(host):
+    """The whole state folder into ``archive`` unless it exists: tar to a hidden name, then rename."""
+    module = host.module
+    archive = module.params['archive']
+    result = host.result
+    result.update(archive=archive, created=False)
+    if not archive or not os.path.isabs(archive) or not archive.endswith('.tar.gz'):
+        host.fail('archive must be an absolute path ending in .tar.gz for state=archive_state, got %s.' % archive)
+    try:
+        backup.check_outside_state(archive, host.state_dir, 'The archive')
+    except backup.BackupError as exc:
+        host.fail(str(exc))
+    if not os.path.isdir(host.state_dir):
+        host.fail('The OpenClaw state folder %s does not exist: nothing to archive. Check state_dir.' % host.state_dir)
+    keep(host, os.path.dirname(archive), 0o700, True, create=True)
+    if os.path.lexists(archive):
+        keep(host, archive, 0o600, False)
+        return
+    result.update(changed=True, created=True)
+    result['changes'].append(dict(path=archive, old=None, new='archive of %s' % host.state_dir))
+    if module.check_mode:
+        return
+    folder, name = os.path.split(archive)
+    partial = os.path.join(folder, '.%s.partial' % name)
+    base = os.path.basename(host.state_dir.rstrip('/'))
+    argv = [module.get_bin_path('tar', required=True), '--create', '--gzip', '--file', partial]
+    argv += ['--exclude=node_modules', '--exclude=%s/tmp' % base, '--exclude=%s/cache' % base]
+    argv += ['--directory', os.path.dirname(host.state_dir.rstrip('/')), base]
+    old_umask = os.umask(0o077)
+    try:
+        rc, out, err = module.run_command(argv, check_rc=False)
+    finally:
+        os.umask(old_umask)
+    if rc not in (0, 1):
+        if os.path.exists(partial):
+            os.unlink(partial)
+        host.fail('tar could not archive %s (rc %d): %s. No archive was written; free space in %s or fix the error, '
+                  'then run again.' % (host.state_dir, rc, (err or out).strip(), folder))
+    if rc == 1:
+        result['warnings_from_tar'] = (err or out).strip()
+    os.chmod(partial, 0o600)
+    os.rename(partial, archive)
 
 
 def remove_tree(path):
@@ -566,7 +745,8 @@ def do_restore_test(host):
 
 def main():
     argument_spec = dict(
-        state=dict(type='str', choices=['create', 'verify', 'prune', 'restore_test'], default='create'),
+        state=dict(type='str', choices=['present', 'create', 'verify', 'prune', 'restore_test', 'archive_state'],
+                   default='create'),
         backup_dir=dict(type='path'),
         archive=dict(type='path'),
         keep=dict(type='int', default=7),
@@ -583,11 +763,16 @@ def main():
         )),
         fail_on_unexpected=dict(type='bool', default=True),
         timeout=dict(type='int', default=600),
+        private_parent=dict(type='bool', default=False),
+        verify_existing=dict(type='bool', default=False),
+        forbidden_dirs=dict(type='list', elements='path', default=[]),
+        public_pattern=dict(type='str', default=''),
     )
     argument_spec.update(host_argument_spec())
     module = AnsibleModule(
         argument_spec=argument_spec,
-        required_if=[('state', 'create', ['backup_dir']), ('state', 'prune', ['backup_dir']),
+        required_if=[('state', 'present', ['backup_dir']), ('state', 'create', ['backup_dir']),
+                     ('state', 'prune', ['backup_dir']), ('state', 'archive_state', ['archive']),
                      ('state', 'restore_test', ['staging_dir'])],
         supports_check_mode=True,
     )
@@ -610,7 +795,8 @@ def main():
         except backup.BackupError as exc:
             host.fail(str(exc))
     try:
-        {'create': do_create, 'verify': do_verify, 'prune': do_prune,
+        {'present': do_present, 'create': do_create, 'verify': do_verify, 'prune': do_prune,
+         'archive_state': do_archive_state,
          'restore_test': do_restore_test}[params['state']](host)
     except backup.BackupError as exc:
         host.fail(str(exc))

@@ -296,6 +296,100 @@ def test_prune_to_nothing_is_refused(tmp_path, monkeypatch, capsys):
 
 
 # --------------------------------------------------------------------------
+# present: the backups role's run in one call
+# --------------------------------------------------------------------------
+
+def present_args(host, folder, **extra):
+    args = dict(state='present', backup_dir=str(folder), private_parent=True, max_age_hours=24, keep=2,
+                forbidden_dirs=['/', str(host.home.parent / 'shared')], public_pattern='(^|/)public_html(/|$)')
+    args.update(extra)
+    return args
+
+
+def test_present_makes_folders_archive_and_modes_private_and_prunes_then_changes_nothing(
+        tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6', [
+        (['backup', 'create', '--output', '<HOME>/Backups', '--verify', '--json'], 'backup_create', writes_archive)])
+    host.backups = host.home / 'backups' / 'openclaw'
+    stale = [str(put(host.backups / ('2026-11-0%dT03-15-00.000+00-00-openclaw-backup.tar.gz' % day),
+                     age=(40 - day) * HOUR, mode=0o644)) for day in (1, 2)]
+    os.chmod(str(host.backups), 0o755)
+    os.chmod(str(host.backups.parent), 0o755)
+    result = run(host, capsys, _ansible_diff=True, **present_args(host, host.backups))
+    assert result['_exit'] == 0, result.get('msg')
+    assert result['changed'] is True and result['created'] is True and result['verified'] is True
+    assert mode(host.backups) == 0o700 and mode(host.backups.parent) == 0o700
+    kept = [row['path'] for row in result['archives']]
+    assert kept == [result['archive'], stale[1]]
+    assert all(mode(path) == 0o600 for path in kept)
+    assert not os.path.exists(stale[0]) and result['pruned'] == [stale[0]]
+    assert {'path': str(host.backups), 'old': '0755', 'new': '0700'} in result['changes']
+    assert {'path': stale[1], 'old': '0644', 'new': '0600'} in result['changes']
+    assert {'path': stale[0], 'old': 'present', 'new': 'absent'} in result['changes']
+    assert os.path.basename(stale[0]) + ' 0644\n' in result['diff']['before']
+    assert result['diff']['after'] == ''.join('%s 0600\n' % os.path.basename(path) for path in kept)
+    assert host.calls == [['backup', 'create', '--output', str(host.backups), '--verify', '--json']]
+    again = run(host, capsys, **present_args(host, host.backups))
+    assert again['changed'] is False and again['created'] is False and again['changes'] == []
+    assert again['archive'] == result['archive'] and again['pruned'] == []
+    assert len(host.calls) == 1, 'a run with nothing to do starts no OpenClaw CLI'
+
+
+def test_present_in_check_mode_reports_and_changes_nothing(tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6')
+    folder = host.home / 'backups' / 'openclaw'
+    result = run(host, capsys, _ansible_check_mode=True, **present_args(host, folder))
+    assert result['_exit'] == 0, result.get('msg')
+    assert result['changed'] is True and result['created'] is True
+    assert [change['path'] for change in result['changes']][:2] == [str(folder.parent), str(folder)]
+    assert result['changes'][2]['new'] == 'archive (cli)'
+    assert not folder.parent.exists()
+    assert host.calls == []
+
+
+def test_present_verifies_the_newest_archive_when_it_makes_none(tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6')
+    newest = own_archive(host, age=HOUR)
+    host.script = [(['backup', 'verify', newest, '--json'], 'backup_verify', None)]
+    result = run(host, capsys, **present_args(host, host.backups, private_parent=False, verify_existing=True))
+    assert result['_exit'] == 0, result.get('msg')
+    assert result['created'] is False and result['verified_existing'] is True and result['verified'] is True
+    assert result['changed'] is False
+
+
+@pytest.mark.parametrize('where', ['shared', 'public'])
+def test_present_refuses_a_folder_whose_link_leads_to_a_shared_place(where, tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6')
+    target = tmp_path / {'shared': 'shared', 'public': 'srv/public_html'}[where]
+    target.mkdir(parents=True)
+    before = mode(target)
+    link = host.home / 'backups'
+    link.symlink_to(target)
+    result = run(host, capsys, **present_args(host, link))
+    assert result['failed'] is True
+    assert 'resolves to %s, a shared or world-readable place' % target in result['msg']
+    assert host.calls == [] and os.listdir(str(target)) == [] and mode(target) == before
+
+
+def test_present_refuses_a_staging_folder_in_the_state_folder(tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6')
+    result = run(host, capsys, staging_dir=str(host.state / 'restore'), **present_args(host, host.backups))
+    assert result['failed'] is True and 'The staging folder' in result['msg']
+    assert host.calls == []
+
+
+def test_present_refuses_an_archive_of_another_user_and_names_the_fix(tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6')
+    foreign = own_archive(host, age=HOUR)
+    os.chmod(foreign, 0o644)
+    monkeypatch.setattr(os, 'geteuid', lambda: 4242)
+    result = run(host, capsys, **present_args(host, host.backups, private_parent=False))
+    assert result['failed'] is True
+    assert 'Cannot keep %s private' % host.backups in result['msg'] and 'chown -R ' in result['msg']
+    assert mode(foreign) == 0o644 and host.calls == []
+
+
+# --------------------------------------------------------------------------
 # restore_test
 # --------------------------------------------------------------------------
 
@@ -414,3 +508,70 @@ def test_bad_expected_difference_kind_is_refused(tmp_path, monkeypatch, capsys):
                  expected_differences=[{'path': '*', 'kinds': ['bytes'], 'reason': 'x'}])
     assert result['failed'] is True
     assert 'kinds' in result['msg'] and 'bytes' in result['msg']
+
+
+# --------------------------------------------------------------------------
+# archive_state: the whole state folder before hardening (GNU tar, real)
+# --------------------------------------------------------------------------
+
+REAL_RUN_COMMAND = basic.AnsibleModule.run_command
+
+
+def state_archive_host(tmp_path, monkeypatch):
+    host = Host(tmp_path, monkeypatch, '2026.9.6')
+    monkeypatch.setattr(basic.AnsibleModule, 'run_command', REAL_RUN_COMMAND)
+    put(host.state / 'node_modules' / 'big' / 'index.js', 'x')
+    put(host.state / 'tmp' / 'scratch', 'x')
+    put(host.state / 'cache' / 'blob', 'x')
+    return host
+
+
+def test_archive_state_makes_a_private_archive_once(tmp_path, monkeypatch, capsys):
+    host = state_archive_host(tmp_path, monkeypatch)
+    archive = host.home / 'openclaw-backups' / 'openclaw-state-20261201.tar.gz'
+    result = run(host, capsys, state='archive_state', archive=str(archive), _ansible_diff=True)
+    assert result['_exit'] == 0, result.get('msg')
+    assert result['changed'] is True and result['created'] is True
+    names = backup_members(str(archive))
+    assert '.openclaw/openclaw.json' in names and '.openclaw/credentials/telegram-allowFrom.json' in names
+    assert not [name for name in names if '/node_modules' in name or '/tmp/' in name or '/cache/' in name]
+    assert mode(archive) == 0o600 and mode(archive.parent) == 0o700
+    assert os.listdir(str(archive.parent)) == [archive.name]
+    again = run(host, capsys, state='archive_state', archive=str(archive))
+    assert again['changed'] is False and again['created'] is False
+
+
+def test_archive_state_in_check_mode_makes_nothing(tmp_path, monkeypatch, capsys):
+    host = state_archive_host(tmp_path, monkeypatch)
+    archive = host.home / 'openclaw-backups' / 'openclaw-state-20261201.tar.gz'
+    result = run(host, capsys, state='archive_state', archive=str(archive), _ansible_check_mode=True)
+    assert result['changed'] is True and result['created'] is True
+    assert not archive.parent.exists()
+
+
+def test_archive_state_inside_the_state_folder_is_refused(tmp_path, monkeypatch, capsys):
+    host = state_archive_host(tmp_path, monkeypatch)
+    result = run(host, capsys, state='archive_state', archive=str(host.state / 'a.tar.gz'))
+    assert result['failed'] is True and 'inside the OpenClaw state folder' in result['msg']
+    assert not (host.state / 'a.tar.gz').exists()
+
+
+@pytest.mark.parametrize('exit_code', [1, 2])
+def test_archive_state_keeps_a_warned_archive_and_leaves_no_partial_one(exit_code, tmp_path, monkeypatch, capsys):
+    """GNU tar, run for real, with the exit status it gives when a file changed (1) or it failed (2)."""
+    host = state_archive_host(tmp_path, monkeypatch)
+    wrapper = put(tmp_path / 'bin' / 'tar', '#!/bin/sh\n/bin/tar "$@" && echo "tar: .openclaw/logs: file changed as we '
+                  'read it" >&2; exit %d\n' % exit_code, mode=0o755)
+    real_bin_path = basic.AnsibleModule.get_bin_path
+
+    def bin_path(module, name, *args, **kwargs):
+        return str(wrapper) if name == 'tar' else real_bin_path(module, name, *args, **kwargs)
+
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', bin_path)
+    archive = host.home / 'openclaw-backups' / 'openclaw-state-20261201.tar.gz'
+    result = run(host, capsys, state='archive_state', archive=str(archive))
+    assert os.listdir(str(archive.parent)) == ([archive.name] if exit_code == 1 else [])
+    if exit_code == 1:
+        assert result['_exit'] == 0 and 'file changed as we read it' in result['warnings_from_tar']
+    else:
+        assert result['failed'] is True and 'No archive was written' in result['msg']
