@@ -91,16 +91,31 @@ options:
     type: int
     default: 90
   delete:
-    description: V(false) only reports, like check mode, and never reports a change.
+    description: V(false) only reports the files past their retention, like check mode, and deletes none; the modes of
+      O(log_dir) are set all the same.
     type: bool
     default: true
+  log_dir:
+    description:
+      - The folder of OpenClaw's log file, kept C(0700) (created when missing, before OpenClaw creates it C(0755)),
+        with the files in it matching O(log_patterns) kept C(0600), in the same call. Unset leaves logs alone.
+      - A folder or log file that belongs to another user than the one the module runs as fails the task with the
+        C(chown) that fixes it; nothing is pruned then.
+    type: path
+  log_patterns:
+    description: Names of the log files in O(log_dir) (shell wildcards), the current one and its rotated archives.
+    type: list
+    elements: str
+    default: ['openclaw*.log']
 attributes:
   check_mode:
     support: full
-    description: Lists what would be deleted in RV(would_delete) and deletes nothing.
+    description: Lists what would be deleted in RV(would_delete) and the modes it would set in RV(private), and
+      changes nothing.
   diff_mode:
     support: full
-    description: The diff lists the files that are (or would be) deleted, one per line.
+    description: The diff lists the files that are (or would be) deleted, one per line, and the log folder and files
+      whose mode is (or would be) changed, with the old and the new mode.
 notes:
   - Run it as the user OpenClaw runs as (C(become_user)).
   - OpenClaw prunes sessions and media itself as well (C(session.maintenance), C(attachments.ttlHours) or
@@ -120,6 +135,12 @@ EXAMPLES = r'''
     state_dir: /home/openclaw/.openclaw
     session_days: 14
     delete: false
+
+- name: Keep the log folder and the log files private as well
+  clawfleet.openclaw.openclaw_retention:
+    state_dir: /home/openclaw/.openclaw
+    log_dir: /tmp/openclaw
+    log_patterns: ['openclaw*.log']
 
 - name: A workspace kept outside the state folder (its memory files are only read)
   clawfleet.openclaw.openclaw_retention:
@@ -173,6 +194,13 @@ memory_review:
       elements: str
   sample:
     - {path: /home/openclaw/.openclaw/workspace/memory/2026-01-04.md, bytes: 300112, age_days: 325, reasons: [size, age]}
+private:
+  description: The log folder and log files whose mode was (in check mode, would be) made private, as C({path, old,
+    new}) with octal modes (C(old) null for a folder created).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{path: /tmp/openclaw/openclaw-2026-11-30.log, old: '0644', new: '0600'}]
 skipped:
   description: Entries that were not followed or not considered, with the reason.
   returned: always
@@ -198,6 +226,7 @@ import stat
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.clawfleet.openclaw.plugins.module_utils import private
 
 DAY = 86400
 DAILY_MEMORY = re.compile(r'^(\d{4})-(\d{2})-(\d{2})(?:-[^/]*)?\.md$')
@@ -414,6 +443,17 @@ def memory_folders(module, state_dir, root, root_fd, entries, skipped):
     return opened
 
 
+def keep_logs_private(log_dir, patterns, check_mode):
+    """The log folder 0700 (created when missing) and its log files 0600; returns the changes."""
+    changes = [private.keep_private(log_dir, 0o700, True, check_mode, create=True)]
+    if os.path.isdir(log_dir):
+        for name in sorted(os.listdir(log_dir)):
+            path = os.path.join(log_dir, name)
+            if _matches(name, patterns) and stat.S_ISREG(os.lstat(path).st_mode):
+                changes.append(private.keep_private(path, 0o600, False, check_mode))
+    return [change for change in changes if change]
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -429,6 +469,8 @@ def main():
             memory_review_bytes=dict(type='int', default=262144),
             memory_review_days=dict(type='int', default=90),
             delete=dict(type='bool', default=True),
+            log_dir=dict(type='path'),
+            log_patterns=dict(type='list', elements='str', default=['openclaw*.log']),
         ),
         supports_check_mode=True,
     )
@@ -447,7 +489,13 @@ def main():
     now = time.time()
     skipped = []
     result = dict(changed=False, state_dir=root, deleted=[], would_delete=[], bytes_freed=0,
-                  memory_review=[], skipped=skipped)
+                  memory_review=[], skipped=skipped, private=[])
+    if params['log_dir']:
+        try:
+            result['private'] = keep_logs_private(params['log_dir'], params['log_patterns'], module.check_mode)
+        except (private.PrivateError, OSError) as exc:
+            result['msg'] = 'Cannot keep the logs in %s private (nothing was pruned): %s' % (params['log_dir'], exc)
+            module.fail_json(**result)
 
     root_fd = open_root(root)
     opened = []
@@ -506,6 +554,7 @@ def main():
                     result['msg'] = 'could not delete %s: %s' % (os.path.join(root, rel), exc)
                     module.fail_json(**result)
             result['changed'] = bool(result['deleted'])
+        result['changed'] = result['changed'] or bool(result['private'])
     finally:
         for fd in opened:
             try:
@@ -514,11 +563,14 @@ def main():
                 pass
         os.close(root_fd)
 
-    listed = result['deleted'] or result['would_delete']
-    if module._diff and listed and params['delete']:
-        result['diff'] = dict(before_header='%s (files past their retention)' % root,
-                              after_header='%s (after pruning)' % root,
-                              before=''.join(path + '\n' for path in listed), after='')
+    listed = (result['deleted'] or result['would_delete']) if params['delete'] else []
+    if module._diff and (listed or result['private']):
+        modes = result['private']
+        result['diff'] = dict(before_header='%s (files past their retention), log modes' % root,
+                              after_header='%s (after pruning), log modes' % root,
+                              before=''.join(path + '\n' for path in listed)
+                              + ''.join('%s %s\n' % (item['path'], item['old'] or 'absent') for item in modes),
+                              after=''.join('%s %s\n' % (item['path'], item['new']) for item in modes))
     module.exit_json(**result)
 
 

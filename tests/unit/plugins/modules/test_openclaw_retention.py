@@ -282,3 +282,79 @@ def helpers_snapshot(root):
             info = os.lstat(path)
             seen[path] = (info.st_mode, info.st_size, info.st_mtime_ns)
     return seen
+
+
+# --------------------------------------------------------------------------
+# log_dir: the log folder and log files private in the same call
+# --------------------------------------------------------------------------
+
+def mode_of(path):
+    return os.stat(str(path)).st_mode & 0o777
+
+
+def logs(state):
+    folder = state / 'logs'
+    made = [put(folder / name, 1) for name in ('openclaw.log', 'openclaw.1.log', 'notes.txt')]
+    os.chmod(str(folder), 0o755)
+    for path in made:
+        os.chmod(str(path), 0o644)
+    return folder, made
+
+
+LOG_PATTERNS = ['openclaw.log', 'openclaw.[1-9].log']
+
+
+def test_log_folder_and_log_files_are_made_private_then_nothing_changes(tree, capsys):
+    state, dummy, dummy2 = tree
+    folder, (current, rotated, other) = logs(state)
+    run_module(args(state), capsys)
+    result = run_module(args(state, log_dir=str(folder), log_patterns=LOG_PATTERNS, _ansible_diff=True), capsys)
+    assert result['_exit'] == 0, result
+    assert result['changed'] is True and result['deleted'] == []
+    assert result['private'] == [{'path': str(folder), 'old': '0755', 'new': '0700'},
+                                 {'path': str(rotated), 'old': '0644', 'new': '0600'},
+                                 {'path': str(current), 'old': '0644', 'new': '0600'}]
+    assert (mode_of(folder), mode_of(current), mode_of(rotated), mode_of(other)) == (0o700, 0o600, 0o600, 0o644)
+    assert '%s 0600\n' % current in result['diff']['after']
+    again = run_module(args(state, log_dir=str(folder), log_patterns=LOG_PATTERNS), capsys)
+    assert again['changed'] is False and again['private'] == []
+
+
+def test_log_modes_in_check_mode_are_reported_not_set(tree, capsys):
+    state, dummy, dummy2 = tree
+    folder, made = logs(state)
+    missing = state / 'new-logs'
+    result = run_module(args(state, log_dir=str(folder), log_patterns=LOG_PATTERNS, _ansible_check_mode=True), capsys)
+    assert result['changed'] is True and len(result['private']) == 3
+    assert mode_of(folder) == 0o755 and all(mode_of(path) == 0o644 for path in made)
+    created = run_module(args(state, log_dir=str(missing), _ansible_check_mode=True), capsys)
+    assert created['private'] == [{'path': str(missing), 'old': None, 'new': '0700'}]
+    assert not missing.exists()
+
+
+def test_a_missing_log_folder_is_created_private(tree, capsys):
+    state, dummy, dummy2 = tree
+    result = run_module(args(state, log_dir=str(state / 'logs')), capsys)
+    assert result['private'] == [{'path': str(state / 'logs'), 'old': None, 'new': '0700'}]
+    assert mode_of(state / 'logs') == 0o700
+
+
+def test_a_log_folder_of_another_user_fails_before_anything_is_pruned(tree, capsys, monkeypatch):
+    state, dummy, files = tree
+    folder, dummy2 = logs(state)
+    monkeypatch.setattr(os, 'geteuid', lambda: 4242)
+    result = run_module(args(state, log_dir=str(folder), log_patterns=LOG_PATTERNS), capsys)
+    assert result['failed'] is True
+    assert 'Cannot keep the logs in %s private (nothing was pruned)' % folder in result['msg']
+    assert 'chown -R ' in result['msg']
+    assert existing(files) == sorted(files) and mode_of(folder) == 0o755
+
+
+def test_a_log_folder_that_is_a_link_is_refused(tree, tmp_path, capsys):
+    state, dummy, files = tree
+    target = tmp_path / 'shared-logs'
+    target.mkdir()
+    (state / 'logs').symlink_to(target)
+    result = run_module(args(state, log_dir=str(state / 'logs')), capsys)
+    assert result['failed'] is True and 'is a symbolic link' in result['msg']
+    assert existing(files) == sorted(files)
