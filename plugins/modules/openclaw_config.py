@@ -83,10 +83,17 @@ options:
     description: Seconds the validation may take.
     type: int
     default: 120
+  private_dir:
+    description:
+      - A folder kept C(0700) in the same call, before anything is written (the state folder C(~/.openclaw), which
+        holds the config, credentials and sessions); created when missing. A folder that belongs to another user
+        than the one the module runs as, or is a link, fails the task with the fix, and nothing is written.
+    type: path
 attributes:
   check_mode:
     support: full
-    description: Computes the merge, the change list and the diff; writes nothing and starts no OpenClaw.
+    description: Computes the merge, the change list and the diff, and whether O(private_dir) and the file's mode
+      would change; writes nothing and starts no OpenClaw.
   diff_mode:
     support: full
     description: Before and after of the whole file, secrets redacted.
@@ -101,6 +108,7 @@ EXAMPLES = r'''
   clawfleet.openclaw.openclaw_config:
     path: /home/openclaw/.openclaw/openclaw.json
     home: /home/openclaw
+    private_dir: /home/openclaw/.openclaw
     fragments:
       - gateway:
           mode: local
@@ -135,7 +143,7 @@ changes:
   elements: dict
   sample: [{path: gateway.bind, action: change, before: lan, after: loopback}]
 content_changed:
-  description: Whether the settings changed (as opposed to only the file mode).
+  description: Whether the settings changed (as opposed to only the file mode or the mode of O(private_dir)).
   returned: always
   type: bool
   sample: true
@@ -166,6 +174,12 @@ gateway_port:
   returned: always
   type: int
   sample: 18789
+private_dir:
+  description: The change of O(private_dir)'s mode, as C({path, old, new}) with octal modes (C(old) null when it was
+    created), or null when it already was C(0700) or no O(private_dir) was given.
+  returned: always
+  type: dict
+  sample: {path: /home/openclaw/.openclaw, old: '0755', new: '0700'}
 validation_warnings:
   description: Non-fatal warnings from C(openclaw config validate).
   returned: always
@@ -184,6 +198,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.clawfleet.openclaw.plugins.module_utils.cli import (
     OpenClawCLI, OpenClawCLIError, package_root, parse_json_output)
+from ansible_collections.clawfleet.openclaw.plugins.module_utils import private
 from ansible_collections.clawfleet.openclaw.plugins.module_utils.compat import translate
 from ansible_collections.clawfleet.openclaw.plugins.module_utils.config_core import (
     ConfigParseError, changes, dumps, find_includes, get_path, load_strict, looks_like_json5, merge_all, redact)
@@ -338,10 +353,23 @@ def main():
             openclaw_bin=dict(type='path'),
             home=dict(type='path'),
             timeout=dict(type='int', default=120),
+            private_dir=dict(type='path'),
         ),
         supports_check_mode=True,
     )
     path = module.params['path']
+    folder_change = None
+    if module.params['private_dir']:
+        try:
+            folder_change = private.keep_private(module.params['private_dir'], 0o700, True, module.check_mode,
+                                                 create=True)
+        except (private.PrivateError, OSError) as exc:
+            module.fail_json(msg='Cannot keep the state folder private (nothing was written): %s' % exc)
+    if os.path.isfile(path) and not os.path.islink(path) and os.stat(path).st_uid != os.geteuid():
+        try:
+            private.keep_private(path, 0o600, False, True)
+        except private.PrivateError as exc:
+            module.fail_json(msg='%s was not changed: %s' % (path, exc))
     cli = OpenClawCLI(module, binary=module.params['openclaw_bin'], home=module.params['home'],
                       timeout=module.params['timeout'])
     version = module.params['version'] or cli.version
@@ -386,7 +414,8 @@ def main():
         module.warn('%s pulls in other files with $include at %s; those files are not changed, and keys set '
                     'there are not managed by this run.' % (path, ', '.join(includes)))
 
-    result = dict(changed=content_changed, path=path, version=version, changes=change_list,
+    result = dict(changed=content_changed or folder_change is not None, path=path, version=version,
+                  changes=change_list, private_dir=folder_change,
                   content_changed=content_changed, compat_warnings=compat_warnings, includes=includes,
                   validated=False, validation_warnings=[],
                   gateway_port=get_path(after, 'gateway.port') or DEFAULT_GATEWAY_PORT)

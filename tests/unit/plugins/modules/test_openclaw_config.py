@@ -713,3 +713,55 @@ def test_an_upgrade_translates_the_live_file(tmp_path, monkeypatch, capsys):
                                              'logging': {'level': 'info'}}
     assert any('logging.redactSensitive dropped' in warning for warning in warnings_of(result))
     assert result['validated'] is True and len(host.backups()) == 1
+
+
+# --------------------------------------------------------------------------
+# private_dir: the state folder kept 0700 in the same call
+# --------------------------------------------------------------------------
+
+def folder_mode(path):
+    return stat.S_IMODE(os.stat(str(path)).st_mode)
+
+
+def test_private_dir_is_made_0700_without_a_write_then_nothing_changes(tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6', LIVE_96)
+    os.chmod(str(host.state), 0o755)
+    old = host.live_bytes()
+    fragment = [{'gateway': {'mode': 'local', 'port': 18789}}]
+    result = run_module(host.args(fragment, private_dir=str(host.state)), capsys)
+    assert result['changed'] is True and result['content_changed'] is False
+    assert result['private_dir'] == {'path': str(host.state), 'old': '0755', 'new': '0700'}
+    assert folder_mode(host.state) == 0o700 and host.live_bytes() == old and host.calls == []
+    again = run_module(host.args(fragment, private_dir=str(host.state)), capsys)
+    assert again['changed'] is False and again['private_dir'] is None
+
+
+def test_private_dir_in_check_mode_is_reported_not_set(tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6', LIVE_96)
+    os.chmod(str(host.state), 0o750)
+    result = run_module(host.args([{'gateway': {'port': 18789}}], private_dir=str(host.state),
+                                  _ansible_check_mode=True), capsys)
+    assert result['changed'] is True and result['private_dir']['old'] == '0750'
+    assert folder_mode(host.state) == 0o750
+
+
+def test_a_state_folder_of_another_user_fails_before_anything_is_written(tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6', LIVE_96)
+    os.chmod(str(host.state), 0o755)
+    old = host.live_bytes()
+    monkeypatch.setattr(os, 'geteuid', lambda: 4242)
+    result = run_module(host.args([GATEWAY_FRAGMENT], private_dir=str(host.state)), capsys)
+    assert result['failed'] is True
+    assert 'Cannot keep the state folder private (nothing was written)' in result['msg']
+    assert 'chown -R ' in result['msg']
+    assert folder_mode(host.state) == 0o755 and host.live_bytes() == old and host.calls == []
+
+
+def test_a_config_file_of_another_user_fails_with_the_fix(tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6', LIVE_96, mode=0o644)
+    old = host.live_bytes()
+    monkeypatch.setattr(os, 'geteuid', lambda: 4242)
+    result = run_module(host.args([GATEWAY_FRAGMENT]), capsys)
+    assert result['failed'] is True
+    assert 'was not changed' in result['msg'] and 'chown ' in result['msg']
+    assert host.live_bytes() == old and host.calls == []
