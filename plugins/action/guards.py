@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+# Copyright: clawfleet.openclaw contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A role's refusals in one controller-side task (documented in plugins/modules/guards.py)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.errors import AnsibleError
+from ansible.module_utils.six import string_types
+from ansible.plugins.action import ActionBase
+
+
+class ActionModule(ActionBase):
+    """Evaluate every rule of a role's guards on the controller; fail naming every broken one."""
+
+    _requires_connection = False
+    TRANSFERS_FILES = False
+
+    @classmethod
+    def finalize_task_arg(cls, name, value, templar, context):
+        # The rules are templated here, one by one and only as far as needed
+        # (a message only when its rule fails), as assert does with `that`.
+        if name == 'rules':
+            return value
+        return super(ActionModule, cls).finalize_task_arg(name, value, templar, context)
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        del tmp
+        rules = self._task.args.get('rules')
+        if not isinstance(rules, list) or not rules:
+            return dict(failed=True, msg='guards needs rules: a list of {name, that, msg} (loop and when optional).')
+        broken = []
+        for index, rule in enumerate(rules):
+            if not isinstance(rule, dict) or 'that' not in rule or 'msg' not in rule:
+                return dict(failed=True, msg='guards rule %d needs that and msg, got %r.' % (index + 1, rule))
+            try:
+                broken.extend(self._check(rule))
+            except AnsibleError as exc:
+                if broken:
+                    # An earlier refusal explains it: a later rule may rely on
+                    # what an earlier one checked (a number, a list).
+                    break
+                return dict(failed=True, msg='guards rule "%s" could not be checked: %s'
+                            % (rule.get('name', index + 1), exc))
+        result.update(changed=False, rules=len(rules), broken=[name for name, dummy in broken])
+        if broken:
+            result.update(failed=True, msg='\n'.join(message for dummy, message in broken))
+        else:
+            result['msg'] = 'All %d rules passed.' % len(rules)
+        return result
+
+    def _check(self, rule):
+        """The (name, message) of each way ``rule`` is broken: one per failing loop item."""
+        templar = self._templar
+        if 'loop' in rule:
+            items = templar.template(rule['loop'])
+            if isinstance(items, string_types) or not isinstance(items, (list, tuple)):
+                raise AnsibleError('its loop must give a list, got %r' % (items,))
+        else:
+            items = [None]
+        thats = rule['that'] if isinstance(rule['that'], list) else [rule['that']]
+        found = []
+        for item in items:
+            scoped = templar
+            if 'loop' in rule:
+                variables = dict(templar.available_variables)
+                variables['item'] = item
+                scoped = templar.copy_with_new_env(available_variables=variables)
+            if 'when' in rule and not scoped.evaluate_conditional(conditional=rule['when']):
+                continue
+            for that in thats:
+                if not scoped.evaluate_conditional(conditional=that):
+                    found.append((rule.get('name', ''), scoped.template(rule['msg'])))
+                    break
+        return found
