@@ -217,7 +217,8 @@ def gateway_pid(container):
 def failures(result):
     """The failed tasks of a run with the JSON callback, one line each, else the end of its output."""
     try:
-        report = json.loads(result.stdout)
+        # Warnings may come before the JSON document.
+        report = json.loads(result.stdout[result.stdout.index('{'):])
     except ValueError:
         return (result.stdout + result.stderr)[-3000:]
     lines = ['%s on %s: %s' % (task['task']['name'], host, outcome.get('msg', ''))
