@@ -16,9 +16,13 @@ recovery test with a report that says so.
 """
 import json
 import os
+import pathlib
+import pwd
 import shlex
+import shutil
 import subprocess
 import tarfile
+import tempfile
 
 import pytest
 
@@ -200,3 +204,40 @@ def test_backups_role_and_recovery_test(version, tmp_path):
     assert 'failed verification' in damaged_report['error']
     assert 'FAILED' in (tmp_path / 'reports' / 'backups' / 'localhost.md').read_text()
     assert not (home / 'openclaw-restore-test').exists()
+
+
+@pytest.fixture
+def outside(tmp_path):
+    """A folder outside /tmp (the guards refuse backups there) and outside the role's home: in the real home of
+    the user running the tests, removed afterwards."""
+    folder = tempfile.mkdtemp(prefix='clawfleet-test-', dir=pwd.getpwuid(os.getuid()).pw_dir)
+    try:
+        yield pathlib.Path(folder)
+    finally:
+        shutil.rmtree(folder)
+
+
+@pytest.mark.slow
+def test_a_backup_folder_outside_the_home_is_checked_before_it_is_created(tmp_path, outside):
+    """Outside the user's home root creates the folder, but only after the module refused bad links."""
+    version = '2026.9.6'
+    home = tmp_path / 'home'
+    write_home(home, version)
+    (tmp_path / 'cron.d').mkdir()
+    backups = outside / 'srv' / 'backups' / 'openclaw'
+    backups.parent.mkdir(parents=True)
+
+    run, output = run_role(home, version, tmp_path, openclaw_backups_dir=str(backups))
+    assert run.returncode == 0, output
+    assert mode_of(backups) == '0o700' and len(archives(backups)) == 1
+    again, output = run_role(home, version, tmp_path, openclaw_backups_dir=str(backups))
+    assert again.returncode == 0, output
+    assert recap_changed(output) == 0, output
+
+    served = outside / 'web' / 'public_html'
+    served.mkdir(parents=True)
+    (outside / 'srv' / 'site').symlink_to(served)
+    refused, output = run_role(home, version, tmp_path, openclaw_backups_dir=str(outside / 'srv' / 'site' / 'openclaw'))
+    assert refused.returncode != 0
+    assert 'resolves to %s/openclaw, a shared or world-readable place' % served in helpers.refusals(output), output
+    assert os.listdir(str(served)) == []
