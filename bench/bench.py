@@ -208,10 +208,15 @@ class Fleet:
         return result
 
 
-def gateway_pid(container):
-    """The running Gateway's PID in the container (0 when it is not running): its own workers are not the run's."""
+def gateway_pids(container):
+    """The running Gateway's PID and its live descendants' in the container (none when it is not running): the
+    workers they start are not the run's."""
     shown = docker_exec(container, ['systemctl', 'show', '-p', 'MainPID', '--value', 'openclaw-gateway'], check=False)
-    return int(shown.stdout.strip() or 0) if shown.returncode == 0 and shown.stdout.strip().isdigit() else 0
+    main_pid = int(shown.stdout.strip()) if shown.returncode == 0 and shown.stdout.strip().isdigit() else 0
+    if not main_pid:
+        return []
+    listed = docker_exec(container, ['python3', PACCT_BIN, 'tree', str(main_pid)], check=False)
+    return [int(pid) for pid in listed.stdout.split() if pid.isdigit()] or [main_pid]
 
 
 def failures(result):
@@ -241,7 +246,7 @@ def measured(containers, action):
     waited = settle(containers)
     gateways = {}
     for container in containers:
-        gateways[container] = gateway_pid(container)
+        gateways[container] = gateway_pids(container)
         docker_exec(container, ['python3', PACCT_BIN, 'on', PACCT_FILE])
     sampler = MemorySampler(containers)
     sampler.start()
@@ -255,9 +260,8 @@ def measured(containers, action):
             docker_exec(container, ['python3', PACCT_BIN, 'off'], check=False)
     starts, names, own = {}, {}, {}
     for container in containers:
-        pid = gateways[container]
         counted = json.loads(docker_exec(container, ['python3', PACCT_BIN, 'count', PACCT_FILE]
-                                         + ([str(pid)] if pid else [])).stdout)
+                                         + [str(pid) for pid in gateways[container]]).stdout)
         names[container] = {name: n for name, n in counted['started'].items() if NODE_NAMES.match(name)}
         starts[container] = sum(names[container].values())
         own[container] = counted['children_of']

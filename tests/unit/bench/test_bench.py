@@ -11,6 +11,8 @@ __metaclass__ = type
 import importlib.util
 import json
 import os
+import subprocess
+import time
 
 import yaml
 
@@ -99,6 +101,37 @@ def test_pacct_counts_a_runs_processes_apart_from_the_running_gateways_own(tmp_p
     path.write_bytes(acct_v3('openclaw-device', 200, 150) + acct_v3('MainThread', 201, 200)
                      + acct_v3('MainThread', 300, 42) + b'\1\2\0\0' + b'\0' * 60)
     assert len(acct_v3('x', 1, 1)) == pacct.RECORD
-    assert pacct.count(str(path), 42) == {'started': {'openclaw-device': 1, 'MainThread': 1},
-                                          'children_of': {'MainThread': 1}}
+    assert pacct.count(str(path), [42]) == {'started': {'openclaw-device': 1, 'MainThread': 1},
+                                            'children_of': {'MainThread': 1}}
     assert pacct.count(str(path)) == {'started': {'openclaw-device': 1, 'MainThread': 2}, 'children_of': {}}
+
+
+def test_pacct_counts_the_gateways_grandchildren_as_its_own(tmp_path):
+    """A worker of a long-lived Gateway child (42 -> 43 -> 301 -> 302), recorded before its parent exits."""
+    spec = importlib.util.spec_from_file_location('pacct', os.path.join(REPO, 'bench', 'pacct.py'))
+    pacct = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pacct)
+    path = tmp_path / 'pacct'
+    path.write_bytes(acct_v3('MainThread', 302, 301) + acct_v3('node', 301, 43) + acct_v3('openclaw', 400, 399)
+                     + acct_v3('MainThread', 401, 400))
+    assert pacct.count(str(path), [42, 43]) == {'started': {'openclaw': 1, 'MainThread': 1},
+                                                'children_of': {'MainThread': 1, 'node': 1}}
+    assert pacct.count(str(path), [42]) == {'started': {'openclaw': 1, 'MainThread': 2, 'node': 1},
+                                            'children_of': {}}
+
+
+def test_pacct_tree_lists_a_process_and_its_descendants():
+    spec = importlib.util.spec_from_file_location('pacct', os.path.join(REPO, 'bench', 'pacct.py'))
+    pacct = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pacct)
+    child = subprocess.Popen(['sh', '-c', 'sleep 30 & wait'])
+    try:
+        deadline = time.time() + 5
+        while time.time() < deadline and len(pacct.tree(child.pid)) < 2:
+            time.sleep(0.05)
+        listed = pacct.tree(child.pid)
+        assert child.pid in listed and len(listed) == 2
+        assert os.getpid() not in listed
+    finally:
+        child.kill()
+        child.wait()
