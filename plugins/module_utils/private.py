@@ -29,6 +29,14 @@ def _owner_name(uid):
         return str(uid)
 
 
+def check_owner(path, info, folder):
+    """Refuse ``path`` (its ``lstat`` is ``info``) when another user than the one running owns it."""
+    if info.st_uid != os.geteuid():
+        me = _owner_name(os.geteuid())
+        raise PrivateError('%s belongs to %s, not to %s, who runs OpenClaw and must own it. Fix it with: '
+                           'chown %s%s: %s' % (path, _owner_name(info.st_uid), me, '-R ' if folder else '', me, path))
+
+
 def keep_private(path, mode, folder, check_mode, create=False):
     """Give ``path`` the permission bits ``mode``; create a missing folder when ``create``.
 
@@ -52,10 +60,7 @@ def keep_private(path, mode, folder, check_mode, create=False):
                            'itself.' % (path, 'folder' if folder else 'file', 'folder' if folder else 'file'))
     if folder != stat.S_ISDIR(info.st_mode) or not (folder or stat.S_ISREG(info.st_mode)):
         raise PrivateError('%s is not a %s.' % (path, 'folder' if folder else 'regular file'))
-    if info.st_uid != os.geteuid():
-        me = _owner_name(os.geteuid())
-        raise PrivateError('%s belongs to %s, not to %s, who runs OpenClaw and must own it. Fix it with: '
-                           'chown %s%s: %s' % (path, _owner_name(info.st_uid), me, '-R ' if folder else '', me, path))
+    check_owner(path, info, folder)
     old = stat.S_IMODE(info.st_mode)
     if old == mode:
         return None

@@ -162,7 +162,7 @@ def plan_file(path, content):
     return old != data or mode_differs, False, old
 
 
-def write_file(module, path, content):
+def write_file(path, content):
     """Write ``content`` to a temporary file next to ``path`` and rename it into place."""
     folder = os.path.dirname(path)
     if not os.path.isdir(folder):
@@ -250,7 +250,7 @@ def main():
         for (path, content, dummy), planned in zip(wanted, result['files']):
             if planned['changed']:
                 try:
-                    write_file(module, path, content)
+                    write_file(path, content)
                 except (IOError, OSError) as exc:
                     module.fail_json(msg='could not write %s: %s. Run the task as root (become).' % (path, exc),
                                      **result)

@@ -365,9 +365,9 @@ def main():
                                                  create=True)
         except (private.PrivateError, OSError) as exc:
             module.fail_json(msg='Cannot keep the state folder private (nothing was written): %s' % exc)
-    if os.path.isfile(path) and not os.path.islink(path) and os.stat(path).st_uid != os.geteuid():
+    if os.path.isfile(path) and not os.path.islink(path):
         try:
-            private.keep_private(path, 0o600, False, True)
+            private.check_owner(path, os.lstat(path), False)
         except private.PrivateError as exc:
             module.fail_json(msg='%s was not changed: %s' % (path, exc))
     cli = OpenClawCLI(module, binary=module.params['openclaw_bin'], home=module.params['home'],
