@@ -43,10 +43,13 @@ PACCT_BIN = '/usr/local/sbin/clawfleet-pacct'
 PACCT_FILE = '/var/log/clawfleet-bench.pacct'
 STATE = '/home/openclaw/.openclaw'
 PORT = 18789
-# Node's own name, OpenClaw's process titles (openclaw, openclaw-gateway cut to
-# 15 characters), and the name OpenClaw 2026.9's Node child processes (its
-# SQLite workers) carry in the kernel: that of their main thread.
-NODE_NAMES = re.compile(r'^(node|openclaw|MainThread)')
+# A process's accounting record carries the name of the thread that exited
+# last: Node's own name, OpenClaw's process titles (openclaw, openclaw-gateway
+# cut to 15 characters), or one of Node 24's thread names (measured: a plain
+# `node -e 1` is recorded as SignalInspector; OpenClaw 2026.9's SQLite workers
+# as MainThread).
+NODE_NAMES = re.compile(r'^(node|openclaw|MainThread|SignalInspector|V8Worker|WorkerThread|libuv-worker'
+                        r'|DelayedTaskSche)')
 VAULT = os.path.join(REPO, 'inventories', 'example', 'vault-password.test-only')
 
 

