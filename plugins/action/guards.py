@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.errors import AnsibleError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.six import string_types
 from ansible.plugins.action import ActionBase
 
@@ -32,6 +33,12 @@ class ActionModule(ActionBase):
         rules = self._task.args.get('rules')
         if not isinstance(rules, list) or not rules:
             return dict(failed=True, msg='guards needs rules: a list of {name, that, msg} (loop and when optional).')
+        invalid = self._unchecked_role_arguments(task_vars or {})
+        if invalid:
+            # The rules may rely on the types the argument spec checks.
+            result.update(failed=True, changed=False, argument_errors=invalid, rules=len(rules), broken=[],
+                          msg='Validation of arguments failed:\n%s' % '\n'.join(invalid))
+            return result
         broken = []
         for index, rule in enumerate(rules):
             if not isinstance(rule, dict) or 'that' not in rule or 'msg' not in rule:
@@ -51,6 +58,27 @@ class ActionModule(ActionBase):
         else:
             result['msg'] = 'All %d rules passed.' % len(rules)
         return result
+
+    def _unchecked_role_arguments(self, task_vars):
+        """The errors of the role's variables against its main argument spec, when Ansible did not check them.
+
+        Ansible checks a role's variables when the role is entered through an entry point that has an argument
+        spec (main); playbooks/harden.yml enters each role through collect.yml, which has none, to spare a task
+        per role and host. The same check is made here then, as Ansible's validate_argument_spec makes it.
+        """
+        role = self._task._role
+        if role is None:
+            return []
+        specs = role._get_role_argspecs()
+        entry_point = role._from_files.get('tasks', 'main')
+        if 'main' not in specs or entry_point in specs:
+            return []
+        spec = specs['main'].get('options') or {}
+        provided = dict((name, task_vars[name]) for name in spec if name in task_vars)
+        provided = self._templar.template(provided)
+        provided.update(role._role_params or {})
+        checked = ArgumentSpecValidator(spec).validate(provided, validate_role_argument_spec=True)
+        return list(checked.error_messages)
 
     def _check(self, rule):
         """The (name, message) of each way ``rule`` is broken: one per failing loop item."""

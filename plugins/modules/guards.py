@@ -21,6 +21,11 @@ description:
     broken rule, one per line, in the order of the rules, so a run with several bad settings names them all at once.
   - A rule whose conditions cannot be evaluated after an earlier rule broke is left out (it may rely on what the
     earlier rule checked, such as a number or a list); with no earlier broken rule, the task fails naming it.
+  - When the role was entered through a tasks file that has no argument spec of its own (the C(collect) entry that
+    C(playbooks/harden.yml) uses, or C(guards)), Ansible has not checked the role's variables; the action checks
+    them first against the role's C(main) argument spec, as Ansible's M(ansible.builtin.validate_argument_spec)
+    does when a role starts, and fails with the same message before any rule is evaluated. Through C(main), Ansible
+    has checked them already and the action does not check them again.
   - Runs on the controller only; it never connects to the host.
 author:
   - clawfleet.openclaw contributors (@clawfleet)
@@ -90,6 +95,12 @@ broken:
   type: list
   elements: str
   sample: [The file log level keeps the events the guide says to always log]
+argument_errors:
+  description: What is wrong with the role's variables against its C(main) argument spec; the rules were not checked.
+  returned: when the variables do not match the argument spec
+  type: list
+  elements: str
+  sample: ["argument 'openclaw_gateway_port' is of type str and we were unable to convert to int"]
 msg:
   description: The messages of the broken rules, one per line, or that all rules passed.
   returned: always

@@ -62,3 +62,30 @@ def test_a_rule_that_cannot_be_checked_fails_naming_it(tmp_path):
     assert rc != 0
     result = failure(output)
     assert result['msg'].startswith('guards rule "The divisor divides" could not be checked:')
+
+
+COLLECT = helpers.playbook('collect_local.yml')
+UNSAFE = {'meta': {'lastTouchedVersion': '2026.9.6'},
+          'gateway': {'mode': 'local', 'port': 18789, 'bind': 'lan', 'auth': {'mode': 'none'}}}
+# Through collect.yml Ansible checks no argument spec; the role's guards must,
+# before their own rules: a type, a choice, a list and a rule of the guards.
+COLLECT_CASES = {
+    'gateway-port-not-a-number': ('gateway', {'openclaw_gateway_port': 'abc'},
+                                  'Validation of arguments failed', 'openclaw_gateway_port'),
+    'tools-unknown-profile': ('tools', {'openclaw_tools_profile': 'everything'},
+                              'Validation of arguments failed', 'openclaw_tools_profile'),
+    'workspace-files-not-a-list': ('workspace', {'openclaw_workspace_agents_files': {'a': 1}},
+                                   'Validation of arguments failed', 'openclaw_workspace_agents_files'),
+    'gateway-lan-bind-not-acknowledged': ('gateway', {'openclaw_gateway_bind': 'lan'},
+                                          'openclaw_gateway_bind_exposure_acknowledged', 'openclaw_gateway_bind'),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('case', sorted(COLLECT_CASES))
+def test_a_role_entered_through_collect_checks_its_argument_spec(case, tmp_path):
+    role, extra, refusal, variable = COLLECT_CASES[case]
+    home = helpers.state_home(tmp_path, UNSAFE)
+    output = helpers.assert_refused(COLLECT, home, dict(extra, collect_role=role), variable,
+                                    helpers.playbook_env(temp=tmp_path / 'ansible-tmp'))
+    assert refusal in output
