@@ -56,7 +56,7 @@ DEFAULT_MAX_FINDINGS = 200
 # Text files hold no NUL byte; looking at the start is what grep and rg do.
 BINARY_SNIFF_BYTES = 8192
 # A result listing every image of a media folder helps nobody; the count stays exact.
-MAX_SKIPPED = 500
+MAX_UNREAD = 500
 
 MIN_VALUE_LENGTH = 8
 KEYWORD_WINDOW = 64
@@ -506,8 +506,8 @@ class Scan(object):
         self.findings = Findings(accepted, max_findings)
         self.scanned_files = 0
         self.scanned_commits = 0
-        self.skipped = []
-        self.skipped_count = 0
+        self.unread = []
+        self.unread_count = 0
         self.missing = []
         # (device, inode) of scanned files: overlapping paths and hard links are read once.
         self._seen = set()
@@ -517,11 +517,11 @@ class Scan(object):
         return self.findings.truncated
 
     def skip(self, path, reason, **details):
-        self.skipped_count += 1
-        if len(self.skipped) < MAX_SKIPPED:
+        self.unread_count += 1
+        if len(self.unread) < MAX_UNREAD:
             entry = dict(path=path, reason=reason)
             entry.update(details)
-            self.skipped.append(entry)
+            self.unread.append(entry)
 
     # ---- files and folders
 
@@ -620,8 +620,8 @@ class Scan(object):
             truncated=self.findings.truncated,
             scanned_files=self.scanned_files,
             scanned_commits=self.scanned_commits,
-            skipped=self.skipped,
-            skipped_count=self.skipped_count,
+            unread=self.unread,
+            unread_count=self.unread_count,
             missing=self.missing,
         )
 

@@ -21,7 +21,7 @@ description:
   - The folders are given relative to O(state_dir), with shell wildcards (C(agents/*/sessions)). Nothing outside
     the state folder is ever deleted. A folder that points outside it (an absolute path elsewhere, a C(..)
     step, a symbolic link) is refused and the module fails before it deletes anything. Symbolic links met while
-    scanning are skipped and listed in RV(skipped), never followed and never deleted; every folder is opened
+    scanning are skipped and listed in RV(not_followed), never followed and never deleted; every folder is opened
     without following links, so a link swapped in while the module runs is not followed either.
   - Session folders are scanned one level deep and only files matching O(session_patterns) are candidates; media
     folders are scanned recursively, leaving out the subfolders named in O(media_exclude). Some files are never
@@ -201,7 +201,7 @@ private:
   type: list
   elements: dict
   sample: [{path: /tmp/openclaw/openclaw-2026-11-30.log, old: '0644', new: '0600'}]
-skipped:
+not_followed:
   description: Entries that were not followed or not considered, with the reason.
   returned: always
   type: list
@@ -489,7 +489,7 @@ def main():
     now = time.time()
     skipped = []
     result = dict(changed=False, state_dir=root, deleted=[], would_delete=[], bytes_freed=0,
-                  memory_review=[], skipped=skipped, private=[])
+                  memory_review=[], not_followed=skipped, private=[])
     if params['log_dir']:
         try:
             result['private'] = keep_logs_private(params['log_dir'], params['log_patterns'], module.check_mode)

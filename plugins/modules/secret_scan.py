@@ -50,7 +50,7 @@ options:
       - Files and folders to search; folders are searched recursively. Usually OpenClaw's state folder and its log
         folder.
       - A path given here is followed when it is a symbolic link and searched even when O(exclude) matches it.
-        Inside folders, symbolic links are not followed (they are listed in RV(skipped)), and neither are files
+        Inside folders, symbolic links are not followed (they are listed in RV(unread)), and neither are files
         that look binary (a NUL byte in the first 8 KiB) or are larger than O(max_file_bytes).
       - A path that does not exist is listed in RV(missing); see O(require_paths).
     type: list
@@ -118,7 +118,7 @@ options:
     type: bool
     default: false
   max_file_bytes:
-    description: Files larger than this many bytes are not read; they are listed in RV(skipped).
+    description: Files larger than this many bytes are not read; they are listed in RV(unread).
     type: int
     default: 5242880
   max_findings:
@@ -136,7 +136,7 @@ attributes:
     description: Reports only; there is nothing to diff.
 notes:
   - Run it as the user OpenClaw runs as (C(become_user)), or as root, so that every file can be read. Files that
-    cannot be read are listed in RV(skipped).
+    cannot be read are listed in RV(unread).
   - A finding in a file is fixed by rotating the key, then replacing the literal with a SecretRef (see
     M(clawfleet.openclaw.openclaw_secret)). A finding in git history is fixed by rotating the key; rewriting the
     history is optional once the key is dead, and the location can then be accepted.
@@ -273,9 +273,9 @@ scanned_commits:
   returned: always
   type: int
   sample: 0
-skipped:
+unread:
   description:
-    - Files and folders that were not read, at most 500 (see RV(skipped_count)). Excluded paths are not listed.
+    - Files and folders that were not read, at most 500 (see RV(unread_count)). Excluded paths are not listed.
   returned: always
   type: list
   elements: dict
@@ -296,8 +296,8 @@ skipped:
   sample:
     - {path: /home/openclaw/.openclaw/media/inbound/photo.jpg, reason: binary}
     - {path: /home/openclaw/.openclaw/workspace/current, reason: symlink}
-skipped_count:
-  description: Number of files and folders not read, including those beyond the 500 listed in RV(skipped).
+unread_count:
+  description: Number of files and folders not read, including those beyond the 500 listed in RV(unread).
   returned: always
   type: int
   sample: 2

@@ -159,10 +159,10 @@ def test_symlinks_inside_are_skipped_never_followed(tree, capsys):
     os.utime(str(sessions / 'linked.jsonl'), (NOW - 400 * DAY,) * 2, follow_symlinks=False)
     result = run_module(args(state), capsys)
     assert result['_exit'] == 0, result
-    skipped = sorted(item['path'] for item in result['skipped'])
+    skipped = sorted(item['path'] for item in result['not_followed'])
     assert skipped == sorted(str(p) for p in (sessions / 'linked.jsonl', state / 'media' / 'archive',
                                               state / 'media' / 'family.jpg'))
-    assert all(item['reason'] == 'symbolic link, not followed' for item in result['skipped'])
+    assert all(item['reason'] == 'symbolic link, not followed' for item in result['not_followed'])
     assert files['outside_old'].exists() and files['outside_media'].exists()
     assert os.path.islink(str(sessions / 'linked.jsonl')) and os.path.islink(str(state / 'media' / 'archive'))
 
@@ -242,7 +242,7 @@ def test_missing_folders_are_fine(tmp_path, capsys):
     state.mkdir()
     result = run_module(args(state), capsys)
     assert result['_exit'] == 0
-    assert result['changed'] is False and result['memory_review'] == [] and result['skipped'] == []
+    assert result['changed'] is False and result['memory_review'] == [] and result['not_followed'] == []
 
 
 def test_a_state_folder_reached_through_a_link_is_its_real_path(tree, tmp_path, capsys):

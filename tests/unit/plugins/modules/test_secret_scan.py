@@ -142,9 +142,9 @@ def test_state_folder_findings_fail_the_task(state, capsys):
     assert by_location['%s:3' % state['backup']]['kind'] == 'telegram-bot-token'
     assert by_location['%s:3' % state['latin1']]['masked'] == u'password=\u2026(24 chars)'
     assert result['missing'] == [state['logs']]
-    assert {'path': state['binary'], 'reason': 'binary'} in result['skipped']
-    assert {'path': state['link'], 'reason': 'symlink'} in result['skipped']
-    assert result['skipped_count'] == len(result['skipped']) == 2
+    assert {'path': state['binary'], 'reason': 'binary'} in result['unread']
+    assert {'path': state['link'], 'reason': 'symlink'} in result['unread']
+    assert result['unread_count'] == len(result['unread']) == 2
     # openclaw.json, its backup, the log, notes.txt, AGENTS.md
     assert result['scanned_files'] == 5
     assert result['scanned_commits'] == 0
@@ -228,7 +228,7 @@ def test_overlapping_paths_read_each_file_once(state, capsys):
 def test_large_files_are_skipped(state, capsys):
     size = os.path.getsize(state['config'])
     result = run_module({'paths': [state['root']], 'max_file_bytes': size - 1, 'fail_on_findings': False}, capsys)
-    assert {'path': state['config'], 'reason': 'too_large', 'size': size} in result['skipped']
+    assert {'path': state['config'], 'reason': 'too_large', 'size': size} in result['unread']
     assert '%s:5' % state['config'] not in locations(result['findings'])
 
 
