@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: openclaw_secret
-short_description: Keep one secret in a private file for an OpenClaw SecretRef, and track its age
+short_description: Keep secrets in private files for OpenClaw SecretRefs, and track their age
 version_added: 1.0.0
 description:
   - "Ensures that a file holds exactly one secret value (a Gateway token, a provider key, a bot token),
@@ -30,13 +30,45 @@ description:
     that changes, here or behind the module's back, counts as rotated that day unless O(rotated_on) says
     when it was issued. A key within O(warn_days) of its limit gives a warning; a key past it gives a
     warning, or fails the task with O(fail_when_overdue).
+  - With O(secrets), several secrets are kept in one call (one round trip to the host instead of one per key).
+    Every entry is checked before any file is read or written, so one bad entry leaves every file as it was.
 author:
   - clawfleet.openclaw contributors (@clawfleet)
 options:
   path:
-    description: Absolute path of the secret file.
+    description:
+      - Absolute path of the secret file. Either O(path) (one secret) or O(secrets) is required.
     type: path
-    required: true
+  secrets:
+    description:
+      - Several secrets, each kept as O(path) with its own options would keep it. O(min_length), O(length),
+        O(warn_days), O(fail_when_overdue), O(owner) and O(group) apply to each; O(regenerate) cannot be used.
+      - The same file (or the same O(secrets[].env_name) of one environment file) may appear once only.
+    type: list
+    elements: dict
+    suboptions:
+      path:
+        description: Absolute path of the secret file, or of the environment file with O(secrets[].env_name).
+        type: path
+        required: true
+      value:
+        description: The secret to store. Leave unset to keep the current value or generate one.
+        type: str
+      env_name:
+        description: As O(env_name), for this secret.
+        type: str
+      label:
+        description: As O(label), for this secret.
+        type: str
+      max_age_days:
+        description: As O(max_age_days), for this secret.
+        type: int
+      rotated_on:
+        description: As O(rotated_on), for this secret.
+        type: str
+      record:
+        description: As O(record), for this secret.
+        type: path
   value:
     description:
       - The secret to store. Leave unset to keep the current value or generate one.
@@ -130,6 +162,20 @@ EXAMPLES = r'''
     max_age_days: 90
   no_log: true
 
+- name: Every provider key and bot token in one call, values never shown
+  clawfleet.openclaw.openclaw_secret:
+    secrets:
+      - path: /home/openclaw/.openclaw/secrets/anthropic-api-key
+        value: "{{ vault_anthropic_api_key }}"
+        label: anthropic api key
+        max_age_days: 90
+      - path: /home/openclaw/.openclaw/gateway.env
+        env_name: TELEGRAM_BOT_TOKEN
+        value: "{{ vault_telegram_bot_token }}"
+        label: telegram bot token
+    min_length: 20
+  no_log: true
+
 - name: The Telegram bot token as a line of the Gateway's environment file
   clawfleet.openclaw.openclaw_secret:
     path: /home/openclaw/.openclaw/gateway.env
@@ -142,46 +188,61 @@ EXAMPLES = r'''
 RETURN = r'''
 path:
   description: Path of the secret file.
-  returned: always
+  returned: with O(path)
   type: str
   sample: /home/openclaw/.openclaw/secrets/gateway-token
 action:
   description: What was (or in check mode would be) done.
-  returned: always
+  returned: with O(path)
   type: str
   sample: created
   choices: [created, replaced, rotated, unchanged]
 fingerprint:
   description: First 12 hex characters of the SHA-256 of the stored value, to tell values apart without showing them.
-  returned: when the file exists after the run (not in check mode for a new file)
+  returned: with O(path), when the file exists after the run (not in check mode for a new file)
   type: str
   sample: 3f2a9c01d4e7
 rotation:
   description:
     - V(ok), V(due) (within O(warn_days) of the limit), V(overdue) (past it), or V(untracked) without O(max_age_days).
-  returned: always
+  returned: with O(path)
   type: str
   sample: ok
 rotated_on:
   description: Date the current value was issued (or first seen), when tracked.
-  returned: when O(max_age_days) is set
+  returned: with O(path), when O(max_age_days) is set
   type: str
   sample: '2026-11-25'
 age_days:
   description: Days since RV(rotated_on).
-  returned: when O(max_age_days) is set
+  returned: with O(path), when O(max_age_days) is set
   type: int
   sample: 12
 max_age_days:
   description: The limit the age was checked against.
-  returned: when O(max_age_days) is set
+  returned: with O(path), when O(max_age_days) is set
   type: int
   sample: 90
 record:
   description: Path of the rotation record.
-  returned: when O(max_age_days) is set
+  returned: with O(path), when O(max_age_days) is set
   type: str
   sample: /home/openclaw/.openclaw/secrets/anthropic-api-key.rotation.json
+secrets:
+  description:
+    - One entry per O(secrets) entry, in order, with the keys returned for O(path) (RV(path), RV(action),
+      RV(fingerprint), RV(rotation), RV(rotated_on), RV(age_days), RV(max_age_days), RV(record)) and the label.
+  returned: with O(secrets)
+  type: list
+  elements: dict
+  contains:
+    label:
+      description: The entry's label (or its env_name, or its file name).
+      type: str
+  sample:
+    - {path: /home/openclaw/.openclaw/secrets/anthropic-api-key, action: unchanged, fingerprint: 3f2a9c01d4e7,
+       rotation: ok, rotated_on: '2026-11-25', age_days: 6, max_age_days: 90, label: anthropic api key,
+       record: /home/openclaw/.openclaw/secrets/anthropic-api-key.rotation.json, changed: false}
 '''
 
 import binascii
@@ -270,11 +331,24 @@ def write_atomically(module, path, value):
         module.fail_json(msg='could not write %s: %s' % (path, exc))
 
 
+ITEM_OPTIONS = ('path', 'value', 'env_name', 'label', 'max_age_days', 'rotated_on', 'record')
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            path=dict(type='path', required=True),
+            path=dict(type='path'),
             value=dict(type='str', no_log=True),
+            # The values are hidden by the entries' own no_log; the paths and labels may be shown.
+            secrets=dict(type='list', elements='dict', no_log=False, options=dict(
+                path=dict(type='path', required=True),
+                value=dict(type='str', no_log=True),
+                env_name=dict(type='str'),
+                label=dict(type='str'),
+                max_age_days=dict(type='int'),
+                rotated_on=dict(type='str'),
+                record=dict(type='path'),
+            )),
             length=dict(type='int', default=64),
             min_length=dict(type='int', default=32),
             regenerate=dict(type='bool', default=False),
@@ -288,10 +362,52 @@ def main():
             owner=dict(type='str'),
             group=dict(type='str'),
         ),
+        mutually_exclusive=[('path', 'secrets')] + [('secrets', name) for name in ITEM_OPTIONS[1:]]
+        + [('secrets', 'regenerate')],
+        required_one_of=[('path', 'secrets')],
         supports_check_mode=True,
     )
-    path = module.params['path']
-    value = module.params['value']
+    if module.params['length'] < module.params['min_length']:
+        module.fail_json(msg='length must be at least min_length (%d)' % module.params['min_length'])
+    if module.params['secrets'] is None:
+        item = dict((name, module.params[name]) for name in ITEM_OPTIONS)
+        rotated_on = check_item(module, item)
+        result, overdue = settle(module, item, rotated_on)
+        if overdue and module.params['fail_when_overdue']:
+            module.fail_json(msg=overdue, **result)
+        module.exit_json(**result)
+
+    # Every entry is checked before any file is touched.
+    items = module.params['secrets']
+    dates = [check_item(module, item) for item in items]
+    paths = [(item['path'], item['env_name']) for item in items]
+    if len(set(paths)) != len(paths):
+        module.fail_json(msg='secrets lists the same file (or the same env_name of one environment file) twice: '
+                             'keep one entry each.')
+    results, diffs, overdue = [], [], []
+    for item, rotated_on in zip(items, dates):
+        result, late = settle(module, item, rotated_on)
+        if 'diff' in result:
+            diffs.append(result.pop('diff'))
+        result['label'] = label_of(item)
+        results.append(result)
+        if late:
+            overdue.append(late)
+    outcome = dict(changed=any(result['changed'] for result in results), secrets=results)
+    if diffs:
+        outcome['diff'] = diffs
+    if overdue and module.params['fail_when_overdue']:
+        module.fail_json(msg=' '.join(overdue), **outcome)
+    module.exit_json(**outcome)
+
+
+def label_of(item):
+    return item['label'] or item['env_name'] or os.path.basename(item['path'])
+
+
+def check_item(module, item):
+    """Refuse a bad entry before anything is read or written; the entry's rotated_on as a date string."""
+    path, value, env_name = item['path'], item['value'], item['env_name']
     if value is not None and module.params['regenerate']:
         module.fail_json(msg='value and regenerate=true exclude each other: give the new secret, or let one be generated')
     if not os.path.isabs(path):
@@ -299,10 +415,6 @@ def main():
     if value is not None and len(value.strip()) < module.params['min_length']:
         module.fail_json(msg='the secret for %s is shorter than %d characters; use a long random value '
                              '(for example: openssl rand -hex 32)' % (path, module.params['min_length']))
-    if module.params['length'] < module.params['min_length']:
-        module.fail_json(msg='length must be at least min_length (%d)' % module.params['min_length'])
-    env_name = module.params['env_name']
-    label = module.params['label'] or env_name or os.path.basename(path)
     if env_name is not None:
         if not ENV_NAME.match(env_name):
             module.fail_json(msg='env_name %r is not a valid variable name for an OpenClaw env SecretRef: use '
@@ -310,14 +422,19 @@ def main():
         if value is not None and ENV_UNSAFE.search(value.strip()):
             module.fail_json(msg='the value for %s holds white space, a quote, \\, $, # or `, which an environment '
                                  'file would interpret; deliver this secret as a file instead.' % env_name)
-    rotated_on = parse_date(module, module.params['rotated_on'])
-    tracked = bool(module.params['max_age_days'])
-    if tracked and module.params['max_age_days'] < 0:
+    if item['max_age_days'] and item['max_age_days'] < 0:
         module.fail_json(msg='max_age_days must be positive (the guide: 90 for production keys, 30 for development keys)')
-
     if os.path.islink(path) or (os.path.lexists(path) and not stat.S_ISREG(os.lstat(path).st_mode)):
         module.fail_json(msg='%s must be a regular file, not a link: OpenClaw refuses linked secret files. '
                              'Remove the link (or point the variable at the real file) and run again.' % path)
+    return parse_date(module, item['rotated_on'])
+
+
+def settle(module, item, rotated_on):
+    """Bring one secret (and its rotation record) to what ``item`` says: its result, and the overdue message."""
+    path, value, env_name = item['path'], item['value'], item['env_name']
+    label = label_of(item)
+    tracked = bool(item['max_age_days'])
     lines = env_lines(path) if env_name else None
     current = env_value(lines, env_name) if env_name else read_current(path)
     if value is not None:
@@ -338,13 +455,11 @@ def main():
                               after='%ssecret present (value hidden)\n' % what if action == 'unchanged'
                               else '%ssecret %s (value hidden)\n' % (what, action))
     if tracked:
-        record_path = module.params['record'] or (
+        record_path = item['record'] or (
             os.path.join(os.path.dirname(path), '%s.rotation.json' % env_name) if env_name else path + '.rotation.json')
         old_record = read_record(record_path)
-        new_record = rotation_record(old_record, label, fingerprint(new), action, rotated_on,
-                                     module.params['max_age_days'])
-        result.update(record=record_path, rotated_on=new_record['rotated_on'],
-                      max_age_days=module.params['max_age_days'])
+        new_record = rotation_record(old_record, label, fingerprint(new), action, rotated_on, item['max_age_days'])
+        result.update(record=record_path, rotated_on=new_record['rotated_on'], max_age_days=item['max_age_days'])
         record_changed = old_record != new_record
         result['changed'] |= record_changed
 
@@ -369,9 +484,8 @@ def main():
     elif current is not None and action == 'unchanged':
         result['fingerprint'] = fingerprint(current)
 
-    if tracked:
-        judge_age(module, result, label)
-    module.exit_json(**result)
+    overdue = judge_age(module, result, label) if tracked else None
+    return result, overdue
 
 
 def today():
@@ -411,6 +525,7 @@ def rotation_record(old, label, print_, action, rotated_on, max_age_days):
 
 
 def judge_age(module, result, label):
+    """Set the rotation state in ``result``; the message when the key is past its limit."""
     issued = datetime.datetime.strptime(result['rotated_on'], '%Y-%m-%d').date()
     age = (today() - issued).days
     limit = result['max_age_days']
@@ -420,16 +535,16 @@ def judge_age(module, result, label):
         message = ('%s is %d days old, past its rotation limit of %d days: issue a new key at the provider, put it '
                    'in vault and run again (the guide rotates production provider keys every 90 days, development '
                    'keys every 30).' % (label, age, limit))
-        if module.params['fail_when_overdue']:
-            result['msg'] = message
-            module.fail_json(**result)
-        module.warn(message)
-    elif age >= limit - module.params['warn_days']:
+        if not module.params['fail_when_overdue']:
+            module.warn(message)
+        return message
+    if age >= limit - module.params['warn_days']:
         result['rotation'] = 'due'
         module.warn('%s is %d days old and due for rotation within %d days (limit %d).'
                     % (label, age, limit - age, limit))
     else:
         result['rotation'] = 'ok'
+    return None
 
 
 if __name__ == '__main__':

@@ -405,3 +405,75 @@ def test_env_secret_record_is_named_after_the_variable(tmp_path, capsys):
                         capsys)
     assert result['record'] == str(tmp_path / 'ANTHROPIC_API_KEY.rotation.json')
     assert (tmp_path / 'ANTHROPIC_API_KEY.rotation.json').exists()
+
+
+# Several secrets in one call (the secrets role's keys and tokens): one round trip instead of one per key.
+def several(tmp_path):
+    secrets_dir = tmp_path / 'home' / '.openclaw' / 'secrets'
+    env = tmp_path / 'home' / '.openclaw' / 'gateway.env'
+    return secrets_dir, env, [
+        {'path': str(secrets_dir / 'anthropic'), 'value': GIVEN, 'label': 'anthropic api key', 'max_age_days': 90},
+        {'path': str(env), 'env_name': 'TELEGRAM_BOT_TOKEN', 'value': OTHER, 'label': 'telegram bot token'},
+        {'path': str(env), 'env_name': 'DISCORD_BOT_TOKEN', 'value': STORED, 'label': 'discord bot token'},
+    ]
+
+
+def test_several_secrets_in_one_call_then_unchanged(tmp_path, capsys):
+    secrets_dir, env, items = several(tmp_path)
+    result = run_module({'secrets': items, '_ansible_diff': True}, capsys)
+    assert result['changed'] is True
+    assert [(entry['label'], entry['action']) for entry in result['secrets']] == [
+        ('anthropic api key', 'created'), ('telegram bot token', 'created'), ('discord bot token', 'created')]
+    assert result['secrets'][0]['rotation'] == 'ok' and result['secrets'][0]['age_days'] == 0
+    assert (secrets_dir / 'anthropic').read_text() == GIVEN + '\n'
+    assert env.read_text().splitlines() == ['TELEGRAM_BOT_TOKEN=' + OTHER, 'DISCORD_BOT_TOKEN=' + STORED]
+    assert mode_of(secrets_dir / 'anthropic') == mode_of(env) == 0o600
+    assert [diff['after'] for diff in result['diff']] == [
+        'secret created (value hidden)\n', 'TELEGRAM_BOT_TOKEN secret created (value hidden)\n',
+        'DISCORD_BOT_TOKEN secret created (value hidden)\n']
+    for value in (GIVEN, OTHER, STORED):
+        assert value not in result['_raw']
+    again = run_module({'secrets': items}, capsys)
+    assert again['changed'] is False
+    assert [entry['action'] for entry in again['secrets']] == ['unchanged'] * 3
+
+
+def test_one_bad_secret_stops_the_call_before_any_file_is_written(tmp_path, capsys):
+    secrets_dir, env, items = several(tmp_path)
+    items[2]['value'] = 'too-short-token'
+    result = run_module({'secrets': items}, capsys)
+    assert result['failed'] is True and 'shorter than 32 characters' in result['msg']
+    assert not secrets_dir.exists() and not env.exists()
+    assert 'too-short-token' not in result['_raw'] and GIVEN not in result['_raw']
+
+
+def test_the_same_secret_twice_is_refused(tmp_path, capsys):
+    secrets_dir, env, items = several(tmp_path)
+    result = run_module({'secrets': items + [dict(items[1], value=GIVEN)]}, capsys)
+    assert result['failed'] is True and 'twice' in result['msg']
+    assert not env.exists()
+
+
+def test_several_secrets_in_check_mode_write_nothing(tmp_path, capsys):
+    secrets_dir, env, items = several(tmp_path)
+    result = run_module({'secrets': items, '_ansible_check_mode': True}, capsys)
+    assert result['changed'] is True
+    assert [entry['action'] for entry in result['secrets']] == ['created'] * 3
+    assert not secrets_dir.exists() and not env.exists()
+
+
+def test_an_overdue_key_among_several_fails_naming_it_after_all_were_kept(tmp_path, capsys):
+    secrets_dir, env, items = several(tmp_path)
+    items[0]['rotated_on'] = days_ago(120)
+    result = run_module({'secrets': items, 'fail_when_overdue': True}, capsys)
+    assert result['failed'] is True
+    assert 'anthropic api key is 120 days old' in result['msg']
+    assert [entry['rotation'] for entry in result['secrets']] == ['overdue', 'untracked', 'untracked']
+    assert env.read_text().count('=') == 2
+
+
+def test_secrets_and_path_exclude_each_other(tmp_path, capsys):
+    secrets_dir, env, items = several(tmp_path)
+    result = run_module({'secrets': items, 'path': str(secrets_dir / 'x')}, capsys)
+    assert result['failed'] is True and 'mutually exclusive' in result['msg']
+    assert not secrets_dir.exists()
