@@ -1,31 +1,50 @@
-"""The example fleet after harden.yml, the monthly review, the restore test and the fleet audit."""
+"""The demo fleet after scripts/demo.sh (VERIFY=1): harden.yml, the monthly review, the restore
+test, the fleet audit and a hand edit on the laptop.
+
+Run against the demo containers with testinfra; scripts/demo.sh starts it:
+``pytest tests/demo --hosts=docker://clawfleet-demo-laptop,...``.
+"""
 import json
 import os
 
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REPORTS = os.environ.get('CLAWFLEET_REPORT_DIR') or os.path.join(REPO, 'reports')
 STATE_DIR = '/home/openclaw/.openclaw'
-EPHEMERAL = os.environ['MOLECULE_EPHEMERAL_DIRECTORY']
-REPORTS = os.path.join(EPHEMERAL, 'reports')
 HOSTS = ['homeserver', 'laptop', 'vps']
 
 
-def load(path):
-    with open(path) as handle:
+def load(name):
+    with open(os.path.join(REPORTS, name)) as handle:
         return json.load(handle)
+
+
+def name_of(host):
+    return host.backend.get_hostname().replace('clawfleet-demo-', '')
 
 
 def config_of(host):
     return json.loads(host.file(STATE_DIR + '/openclaw.json').content_string)
 
 
-def test_no_drift_right_after_converge():
-    report = load(os.path.join(EPHEMERAL, 'drift-converged.json'))
+def test_check_mode_found_the_unsafe_settings_on_every_host():
+    report = load('drift-before.json')
     assert report['check_mode'] is True
-    assert sorted(report['hosts']) == HOSTS
-    assert {host: entry['drifted'] for host, entry in report['hosts'].items()} == dict.fromkeys(HOSTS, False)
+    paths = {host: {change.get('path') for change in entry['changes']} for host, entry in report['hosts'].items()}
+    assert sorted(paths) == HOSTS
+    expected = {'laptop': 'channels.telegram.dmPolicy', 'homeserver': 'channels.discord.dmPolicy', 'vps': 'gateway.bind'}
+    for host, changed in paths.items():
+        assert expected[host] in changed, (host, sorted(filter(None, changed)))
+
+
+def test_the_second_run_and_the_check_after_it_found_nothing():
+    for name, check_mode in (('second-run.json', False), ('drift.json', True)):
+        report = load(name)
+        assert report['check_mode'] is check_mode, name
+        assert {host: entry['drifted'] for host, entry in report['hosts'].items()} == dict.fromkeys(HOSTS, False), name
 
 
 def test_the_hand_edit_is_the_only_drift():
-    report = load(os.path.join(EPHEMERAL, 'drift.json'))
+    report = load('drift-hand-edit.json')
     assert report['check_mode'] is True
     drifted = sorted(host for host, entry in report['hosts'].items() if entry['drifted'])
     assert drifted == ['laptop'], report
@@ -36,7 +55,7 @@ def test_the_hand_edit_is_the_only_drift():
 
 
 def test_every_checklist_item_passes_except_the_manual_ones():
-    fleet = load(os.path.join(REPORTS, 'after', 'fleet.json'))
+    fleet = load(os.path.join('after', 'fleet.json'))
     rows = {row['host']: row for row in fleet['hosts']}
     assert sorted(rows) == HOSTS
     not_passing = {}
@@ -52,7 +71,8 @@ def test_every_checklist_item_passes_except_the_manual_ones():
 
 
 def test_each_host_keeps_its_own_shape(host):
-    name = host.backend.get_hostname()
+    name = name_of(host)
+    assert name in HOSTS
     config = config_of(host)
     assert config['gateway']['bind'] == 'loopback'
     assert config['gateway']['auth']['mode'] == 'token'
