@@ -37,7 +37,9 @@ cd "$REPO_ROOT" || exit 1
 
 pytest_stage() {
   # Exit code 5 means no test ran: that is a failure here, never a pass.
-  python -m pytest -n 2 -q "$@"
+  # loadgroup keeps each module's bad-input cases (one ansible-playbook run,
+  # tests/integration/helpers.py: Refusals) on one worker, so the run is made once.
+  python -m pytest -n 2 --dist loadgroup -q "$@"
   local rc=$?
   if [ $rc -eq 5 ]; then
     echo "pytest collected no tests: failing" >&2

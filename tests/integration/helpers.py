@@ -166,3 +166,84 @@ def assert_refused(path, home, extra, expected, env, forbidden=()):
         assert text not in output, 'a secret value was printed:\n' + output
     assert snapshot(str(home)) == before
     return output
+
+
+# The default callback's lines: a task's banner, and one host's result under it.
+TASK_BANNER = re.compile(r'^TASK \[(?P<task>.*)\] \**$')
+HOST_RESULT = re.compile(r'^(?P<status>ok|changed|skipping|fatal|failed|ignored|rescued): \[(?P<host>[^\]]+)\]')
+INCLUDED = re.compile(r'^included: .+ for (?P<hosts>.+)$')
+RECAP = re.compile(r'^(?P<host>\S+)\s*:\s*ok=\d+\s+changed=\d+\s+unreachable=(?P<unreachable>\d+)\s+'
+                   r'failed=(?P<failed>\d+)')
+
+
+class Refusals:
+    """Bad-input cases refused in one ``ansible-playbook`` run, one inventory host per case.
+
+    Every case is a host of its own in a generated inventory: its bad values
+    are its host variables (the way a user's inventory carries them), with its
+    own throwaway home, on the local connection. One run refuses every case in
+    the time one case took on its own; each case is then judged on its own
+    host's lines only: its refusal, the tasks it reached, its home.
+    The playbook must take its hosts from ``clawfleet_test_hosts``; one whose
+    play vars name a case's variable loads ``clawfleet_case_vars_file``.
+    """
+
+    def __init__(self, playbook_path, cases, env, root, timeout=600):
+        """``cases`` maps a case (a host name) to ``(home, extra)``; ``root`` holds the inventory."""
+        self.homes = dict((case, home) for case, (home, extra) in cases.items())
+        self.before = dict((case, snapshot(str(home))) for case, home in self.homes.items())
+        inventory = os.path.join(str(root), 'bad-input-inventory.json')
+        hosts = {}
+        for case, (home, extra) in cases.items():
+            # The same values in a file of their own, for a playbook whose play
+            # vars would win over the inventory's (include_vars wins over them).
+            values = os.path.join(str(root), case + '.vars.json')
+            with open(values, 'w') as handle:
+                json.dump(host_vars(home, **extra), handle)
+            hosts[case] = dict(host_vars(home, **extra), ansible_connection='local', clawfleet_case_vars_file=values)
+        with open(inventory, 'w') as handle:
+            json.dump({'all': {'hosts': hosts}}, handle)
+        command = [ANSIBLE_PLAYBOOK, '-i', inventory, playbook_path, '-e', json.dumps({'clawfleet_test_hosts': 'all'})]
+        self.run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout, check=False)
+        self.output = self.run.stdout + self.run.stderr
+        self.after = dict((case, snapshot(str(home))) for case, home in self.homes.items())
+        self.failed, self.reached, self.fatal_lines = {}, {}, {}
+        self._read(self.run.stdout)
+
+    def _read(self, stdout):
+        task = None
+        for line in stdout.splitlines():
+            banner = TASK_BANNER.match(line)
+            included = INCLUDED.match(line)
+            result = HOST_RESULT.match(line)
+            recap = RECAP.match(line)
+            if banner:
+                task = banner.group('task')
+            elif included:
+                for host in included.group('hosts').split(', '):
+                    self.reached.setdefault(host.strip(), []).append(task)
+            elif result:
+                host = result.group('host')
+                if result.group('status') in ('fatal', 'failed'):
+                    self.fatal_lines.setdefault(host, []).append(line)
+                elif result.group('status') != 'skipping':
+                    self.reached.setdefault(host, []).append(task)
+            elif recap:
+                self.failed[recap.group('host')] = int(recap.group('failed')) + int(recap.group('unreachable'))
+
+    def refusal(self, case):
+        """The messages of the case's failed tasks, as ``refusals`` reads them."""
+        return refusals('\n'.join(self.fatal_lines.get(case, [])))
+
+    def assert_refused(self, case, expected, forbidden=()):
+        """What ``assert_refused`` checks, for one case of the run. Returns the case's refusal."""
+        assert case in self.failed, 'no recap for %s (did the playbook run?):\n%s' % (case, self.output)
+        assert self.failed[case] > 0, 'not refused:\n' + self.output
+        refusal = self.refusal(case)
+        assert expected in refusal, self.output
+        reached = [task for task in self.reached.get(case, []) if task and ('Read the host' in task or 'Collect the' in task)]
+        assert reached == [], 'the role reached the host before refusing (%s):\n%s' % (reached, self.output)
+        for text in forbidden:
+            assert text not in self.output, 'a secret value was printed:\n' + self.output
+        assert self.after[case] == self.before[case]
+        return refusal

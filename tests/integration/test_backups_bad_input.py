@@ -1,8 +1,8 @@
 """Bad backup settings are refused before the host is touched.
 
-Each case runs the real ``ansible-playbook`` with the backups role against
-this machine, with a throwaway state folder. The run must fail, name the
-variable, and leave every byte of the home as it was (no backup folder, no
+Every case is a host of one real ``ansible-playbook`` run of the backups role
+against this machine (``helpers.Refusals``), with a throwaway state folder of
+its own. Each must fail, name the variable, and leave every byte of the home as it was (no backup folder, no
 archive, no schedule).
 """
 import pytest
@@ -42,19 +42,32 @@ def fill(value, home):
     return value
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize('case', sorted(CASES))
-def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
-    extra, variable = CASES[case]
-    home = helpers.state_home(tmp_path, {'gateway': {'mode': 'local', 'bind': 'loopback'}}, state_mode=0o700)
+def make_case(folder, extra):
+    """The case's home and its variables; the schedule and the program would go next to it."""
+    home = helpers.state_home(folder, {'gateway': {'mode': 'local', 'bind': 'loopback'}}, state_mode=0o700)
     (home / '.openclaw' / 'workspace').mkdir()
     (home / '.openclaw' / 'workspace' / 'AGENTS.md').write_text('# Agents\n')
     extra = dict((key, fill(value, home)) for key, value in extra.items())
     # The schedule would go here if a refusal came too late; it must stay empty.
-    cron = tmp_path / 'cron.d'
-    cron.mkdir()
-    extra.setdefault('openclaw_backups_cron_file', str(cron / 'openclaw-backup'))
-    extra.setdefault('openclaw_backups_program_dir', str(tmp_path / 'lib'))
-    helpers.assert_refused(PLAYBOOK, home, extra, variable, helpers.playbook_env(temp=tmp_path / 'ansible-tmp'))
-    assert list(cron.iterdir()) == []
-    assert not (tmp_path / 'lib').exists()
+    (folder / 'cron.d').mkdir()
+    extra.setdefault('openclaw_backups_cron_file', str(folder / 'cron.d' / 'openclaw-backup'))
+    extra.setdefault('openclaw_backups_program_dir', str(folder / 'lib'))
+    return home, extra
+
+
+@pytest.fixture(scope='module')
+def refused(tmp_path_factory):
+    root = tmp_path_factory.mktemp('backups-bad-input')
+    cases = dict((case, make_case(root / case, extra)) for case, (extra, variable) in CASES.items())
+    result = helpers.Refusals(PLAYBOOK, cases, helpers.playbook_env(temp=root / 'ansible-tmp'), root)
+    result.root = root
+    return result
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group('backups-bad-input')
+@pytest.mark.parametrize('case', sorted(CASES))
+def test_bad_value_is_refused_and_host_untouched(case, refused):
+    refused.assert_refused(case, CASES[case][1])
+    assert list((refused.root / case / 'cron.d').iterdir()) == []
+    assert not (refused.root / case / 'lib').exists()

@@ -1,7 +1,8 @@
 """Bad channel settings are refused before the host is touched.
 
-Each case runs the real ``ansible-playbook`` with the tools and channels roles
-against this machine, with a throwaway state folder holding an openclaw.json
+Every case is a host of one real ``ansible-playbook`` run of the tools and
+channels roles against this machine (``helpers.Refusals``), with a throwaway
+state folder of its own holding an openclaw.json
 whose Telegram channel is wide open. The run must fail, name the variable (and,
 for the open-policy guard, the channel, the agent and the tool group), and
 leave every byte of the folder as it was.
@@ -58,14 +59,18 @@ LIVE = {
 }
 
 
+@pytest.fixture(scope='module')
+def refused(tmp_path_factory):
+    root = tmp_path_factory.mktemp('channels-bad-input')
+    cases = dict((case, (helpers.state_home(root / case, LIVE, state_mode=0o700), extra)) for case, (extra, expected) in CASES.items())
+    return helpers.Refusals(PLAYBOOK, cases, helpers.playbook_env(temp=root / 'ansible-tmp'), root)
+
+
 @pytest.mark.slow
+@pytest.mark.xdist_group('channels-bad-input')
 @pytest.mark.parametrize('case', sorted(CASES))
-def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
+def test_bad_value_is_refused_and_host_untouched(case, refused):
     extra, expected = CASES[case]
-    home = helpers.state_home(tmp_path, LIVE, state_mode=0o700)
-    output = helpers.assert_refused(PLAYBOOK, home, extra, expected[0],
-                                    helpers.playbook_env(temp=tmp_path / 'ansible-tmp'),
-                                    forbidden=['molecule-not-a-real-token-41b2'])
-    refusal = helpers.refusals(output)
+    refusal = refused.assert_refused(case, expected[0], forbidden=['molecule-not-a-real-token-41b2'])
     for text in expected[1:]:
         assert text in refusal, refusal

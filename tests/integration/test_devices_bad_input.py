@@ -1,12 +1,14 @@
 """Bad device settings are refused before the host is touched.
 
-Each case runs the real ``ansible-playbook`` with the devices role (or its
-``enforce`` entry point, as ``playbooks/harden.yml`` calls it) against this
-machine, with a throwaway state folder holding an openclaw.json and a paired
+Every case is a host of one real ``ansible-playbook`` run of the devices role
+(one run of its ``enforce`` entry point, as ``playbooks/harden.yml`` calls it,
+for the enforce cases) against this machine (``helpers.Refusals``), with a
+throwaway state folder of its own holding an openclaw.json and a paired
 device record. The run must fail, name the variable, read nothing on the host
 and leave every byte of the folder as it was.
 """
 import json
+import os
 
 import pytest
 
@@ -57,16 +59,33 @@ CASES = {
 }
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize('case', sorted(CASES))
-def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
-    path, extra, variable = CASES[case]
-    home = helpers.state_home(tmp_path, {'gateway': {'mode': 'local', 'bind': 'loopback',
-                                                     'nodes': {'pairing': {'autoApproveLocal': True}}}},
+def make_home(folder):
+    home = helpers.state_home(folder, {'gateway': {'mode': 'local', 'bind': 'loopback',
+                                                   'nodes': {'pairing': {'autoApproveLocal': True}}}},
                               state_mode=0o700)
     devices = home / '.openclaw' / 'devices'
     devices.mkdir()
     (devices / 'paired.json').write_text(json.dumps({'0725763a': {'deviceId': '0725763a', 'displayName': 'kitchen-pi',
                                                                   'role': 'node'}}) + '\n')
-    helpers.assert_refused(path, home, extra, variable, helpers.playbook_env(temp=tmp_path / 'ansible-tmp'),
-                           forbidden=(TOKEN,))
+    return home
+
+
+@pytest.fixture(scope='module')
+def refused(tmp_path_factory):
+    """One run per playbook: the role's main entry point and its enforce entry point."""
+    root = tmp_path_factory.mktemp('devices-bad-input')
+    runs = {}
+    for path in (MAIN, ENFORCE):
+        folder = root / os.path.basename(path).split('.')[0]
+        cases = dict((case, (make_home(folder / case), extra))
+                     for case, (playbook, extra, variable) in CASES.items() if playbook == path)
+        runs[path] = helpers.Refusals(path, cases, helpers.playbook_env(temp=folder / 'ansible-tmp'), folder)
+    return runs
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group('devices-bad-input')
+@pytest.mark.parametrize('case', sorted(CASES))
+def test_bad_value_is_refused_and_host_untouched(case, refused):
+    path, extra, variable = CASES[case]
+    refused[path].assert_refused(case, variable, forbidden=(TOKEN,))

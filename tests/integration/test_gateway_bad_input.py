@@ -1,8 +1,8 @@
 """Bad inventory values are refused before the host is touched.
 
-Each case runs the real ``ansible-playbook`` with the gateway role against this
-machine, with a throwaway state folder holding an unsafe openclaw.json. The run
-must fail, name the variable, and leave every byte of the folder as it was.
+Each case is a host of one real ``ansible-playbook`` run
+(``helpers.Refusals``) with the gateway role against this
+machine, with a throwaway state folder holding an unsafe openclaw.json. Each must fail, name the variable, and leave every byte of the folder as it was.
 """
 import pytest
 
@@ -42,10 +42,15 @@ CASES = {
 }
 
 
+@pytest.fixture(scope='module')
+def refused(tmp_path_factory):
+    root = tmp_path_factory.mktemp('gateway-bad-input')
+    cases = dict((case, (helpers.state_home(root / case, UNSAFE), extra)) for case, (extra, variable) in CASES.items())
+    return helpers.Refusals(PLAYBOOK, cases, helpers.playbook_env(temp=root / 'ansible-tmp'), root)
+
+
 @pytest.mark.slow
+@pytest.mark.xdist_group('gateway-bad-input')
 @pytest.mark.parametrize('case', sorted(CASES))
-def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
-    extra, variable = CASES[case]
-    home = helpers.state_home(tmp_path, UNSAFE)
-    helpers.assert_refused(PLAYBOOK, home, extra, variable, helpers.playbook_env(temp=tmp_path / 'ansible-tmp'),
-                           forbidden=('too-short-token',))
+def test_bad_value_is_refused_and_host_untouched(case, refused):
+    refused.assert_refused(case, CASES[case][1], forbidden=('too-short-token',))

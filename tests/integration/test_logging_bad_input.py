@@ -1,7 +1,8 @@
 """Bad logging settings are refused before the host is touched.
 
-Each case runs the real ``ansible-playbook`` with the logging role against this
-machine, with a throwaway state folder holding an openclaw.json, a log file,
+Every case is a host of one real ``ansible-playbook`` run of the logging role
+against this machine (``helpers.Refusals``), with a throwaway state folder of
+its own holding an openclaw.json, a log file,
 session transcripts and media old enough to be pruned, and a folder outside the
 state folder. The run must fail, name the variable, and leave every byte of
 both folders as it was (nothing pruned, no mode fixed).
@@ -57,22 +58,38 @@ def aged(path, days, text='x'):
     os.utime(str(path), (stamp, stamp))
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize('case', sorted(CASES))
-def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
-    extra, variable = CASES[case]
-    outside = tmp_path / 'elsewhere'
+def make_case(folder, extra):
+    """The case's home and its variables, and a folder outside the state folder with an old file in it."""
+    outside = folder / 'elsewhere'
     aged(outside / 'precious.jpg', 400)
     extra = dict((key, [item.replace('OUTSIDE', str(outside)) for item in value] if isinstance(value, list) else value)
                  for key, value in extra.items())
-    home = helpers.state_home(tmp_path, {'gateway': {'mode': 'local', 'bind': 'loopback'},
-                                         'logging': {'level': 'debug'}}, state_mode=0o700)
+    home = helpers.state_home(folder, {'gateway': {'mode': 'local', 'bind': 'loopback'},
+                                       'logging': {'level': 'debug'}}, state_mode=0o700)
     state = home / '.openclaw'
     aged(state / 'agents' / 'main' / 'sessions' / 'old.jsonl', 60)
     aged(state / 'media' / 'inbound' / 'old.jpg', 60)
     aged(state / 'logs' / 'openclaw.log', 1)
     os.chmod(str(state / 'logs'), 0o755)
     os.chmod(str(state / 'logs' / 'openclaw.log'), 0o644)
-    before = helpers.snapshot(str(outside))
-    helpers.assert_refused(PLAYBOOK, home, extra, variable, helpers.playbook_env(temp=tmp_path / 'ansible-tmp'))
-    assert helpers.snapshot(str(outside)) == before
+    return home, extra
+
+
+@pytest.fixture(scope='module')
+def refused(tmp_path_factory):
+    root = tmp_path_factory.mktemp('logging-bad-input')
+    cases = dict((case, make_case(root / case, extra)) for case, (extra, variable) in CASES.items())
+    outside_before = dict((case, helpers.snapshot(str(root / case / 'elsewhere'))) for case in CASES)
+    result = helpers.Refusals(PLAYBOOK, cases, helpers.playbook_env(temp=root / 'ansible-tmp'), root)
+    result.outside = dict((case, (before, helpers.snapshot(str(root / case / 'elsewhere'))))
+                          for case, before in outside_before.items())
+    return result
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group('logging-bad-input')
+@pytest.mark.parametrize('case', sorted(CASES))
+def test_bad_value_is_refused_and_host_untouched(case, refused):
+    refused.assert_refused(case, CASES[case][1])
+    before, after = refused.outside[case]
+    assert after == before

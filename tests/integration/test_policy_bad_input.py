@@ -1,8 +1,9 @@
 """Bad inventory values for the tools and agents roles are refused before the host is touched.
 
-Each case runs the real ``ansible-playbook`` with one of the two roles against
+Each case is a host of one real ``ansible-playbook`` run
+(``helpers.Refusals``) with one of the two roles against
 this machine, with a throwaway state folder holding a live openclaw.json with a
-broad tool policy. The run must fail, name the variable, and leave every byte
+broad tool policy. Each must fail, name the variable, and leave every byte
 of the folder as it was.
 """
 
@@ -87,11 +88,15 @@ CASES = {
 }
 
 
+@pytest.fixture(scope='module')
+def refused(tmp_path_factory):
+    root = tmp_path_factory.mktemp('policy-bad-input')
+    cases = dict((case, (helpers.state_home(root / case, LIVE), dict(extra, policy_roles=[role]))) for case, (role, extra, variable) in CASES.items())
+    return helpers.Refusals(PLAYBOOK, cases, helpers.playbook_env(temp=root / 'ansible-tmp', ANSIBLE_DISPLAY_SKIPPED_HOSTS='0'), root)
+
+
 @pytest.mark.slow
+@pytest.mark.xdist_group('policy-bad-input')
 @pytest.mark.parametrize('case', sorted(CASES))
-def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
-    role, extra, variable = CASES[case]
-    home = helpers.state_home(tmp_path, LIVE)
-    # The other role is skipped; its task names must not read as "reached the host".
-    env = helpers.playbook_env(temp=tmp_path / 'ansible-tmp', ANSIBLE_DISPLAY_SKIPPED_HOSTS='0')
-    helpers.assert_refused(PLAYBOOK, home, dict(extra, policy_roles=[role]), variable, env)
+def test_bad_value_is_refused_and_host_untouched(case, refused):
+    refused.assert_refused(case, CASES[case][2])

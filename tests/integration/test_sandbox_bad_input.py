@@ -1,8 +1,9 @@
 """Bad sandbox settings are refused before the host is touched.
 
-Each case runs the real ``ansible-playbook`` with the sandbox and workspace
+Each case is a host of one real ``ansible-playbook`` run
+(``helpers.Refusals``) with the sandbox and workspace
 roles against this machine, with a throwaway state folder holding an unsafe
-openclaw.json and an AGENTS.md. The run must fail, name the variable, and
+openclaw.json and an AGENTS.md. Each must fail, name the variable, and
 leave every byte of the folder as it was. ``HOME`` in a case stands for the
 throwaway home folder.
 """
@@ -92,13 +93,23 @@ def run_playbook(tmp_path, home, extra):
                                 helpers.playbook_env(temp=tmp_path / 'ansible-tmp'), timeout=300)
 
 
+def sandbox_case(folder, extra):
+    home = make_home(folder)
+    return home, json.loads(json.dumps(extra).replace('HOME', str(home)))
+
+
+@pytest.fixture(scope='module')
+def refused(tmp_path_factory):
+    root = tmp_path_factory.mktemp('sandbox-bad-input')
+    cases = dict((case, sandbox_case(root / case, extra)) for case, (extra, variable) in CASES.items())
+    return helpers.Refusals(PLAYBOOK, cases, helpers.playbook_env(temp=root / 'ansible-tmp'), root)
+
+
 @pytest.mark.slow
+@pytest.mark.xdist_group('sandbox-bad-input')
 @pytest.mark.parametrize('case', sorted(CASES))
-def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
-    extra, variable = CASES[case]
-    home = make_home(tmp_path)
-    extra = json.loads(json.dumps(extra).replace('HOME', str(home)))
-    helpers.assert_refused(PLAYBOOK, home, extra, variable, helpers.playbook_env(temp=tmp_path / 'ansible-tmp'))
+def test_bad_value_is_refused_and_host_untouched(case, refused):
+    refused.assert_refused(case, CASES[case][1])
 
 
 @pytest.mark.slow

@@ -1,8 +1,9 @@
 """Bad secrets settings are refused before the host is touched, and never echoed.
 
-Each case runs the real ``ansible-playbook`` with the secrets role against this
+Each case is a host of one real ``ansible-playbook`` run
+(``helpers.Refusals``) with the secrets role against this
 machine, with a throwaway state folder holding an openclaw.json with a key in
-clear. The run must fail, name the variable, leave every byte of the folder as
+clear. Each must fail, name the variable, leave every byte of the folder as
 it was, and print no secret value it was given.
 """
 import pytest
@@ -63,10 +64,15 @@ CASES = {
 }
 
 
+@pytest.fixture(scope='module')
+def refused(tmp_path_factory):
+    root = tmp_path_factory.mktemp('secrets-bad-input')
+    cases = dict((case, (helpers.state_home(root / case, LIVE), extra)) for case, (extra, message) in CASES.items())
+    return helpers.Refusals(PLAYBOOK, cases, helpers.playbook_env(temp=root / 'ansible-tmp'), root)
+
+
 @pytest.mark.slow
+@pytest.mark.xdist_group('secrets-bad-input')
 @pytest.mark.parametrize('case', sorted(CASES))
-def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
-    extra, message = CASES[case]
-    home = helpers.state_home(tmp_path, LIVE)
-    helpers.assert_refused(PLAYBOOK, home, extra, message, helpers.playbook_env(temp=tmp_path / 'ansible-tmp'),
-                           forbidden=(KEY, KEY[13:40], TOKEN, TOKEN[10:]))
+def test_bad_value_is_refused_and_host_untouched(case, refused):
+    refused.assert_refused(case, CASES[case][1], forbidden=(KEY, KEY[13:40], TOKEN, TOKEN[10:]))

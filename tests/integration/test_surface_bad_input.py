@@ -1,9 +1,10 @@
 """Bad surface settings are refused before the host is touched.
 
-Each case runs the real ``ansible-playbook`` with the surface role against this
+Each case is a host of one real ``ansible-playbook`` run
+(``helpers.Refusals``) with the surface role against this
 machine, with a throwaway state folder holding an openclaw.json with an open
 attack surface (mDNS full mode, webhooks at "/" with a short token in clear,
-the browser on) and a .env of the user's. The run must fail, name the variable
+the browser on) and a .env of the user's. Each must fail, name the variable
 in the refusal itself, and leave every byte of the folder as it was.
 """
 import os
@@ -117,13 +118,18 @@ def run_playbook(tmp_path, home, extra):
                                 helpers.playbook_env(temp=tmp_path / 'ansible-tmp'), timeout=300)
 
 
+@pytest.fixture(scope='module')
+def refused(tmp_path_factory):
+    root = tmp_path_factory.mktemp('surface-bad-input')
+    cases = dict((case, (make_home(root / case), extra)) for case, (extra, variable) in CASES.items())
+    return helpers.Refusals(PLAYBOOK, cases, helpers.playbook_env(temp=root / 'ansible-tmp'), root)
+
+
 @pytest.mark.slow
+@pytest.mark.xdist_group('surface-bad-input')
 @pytest.mark.parametrize('case', sorted(CASES))
-def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
-    extra, variable = CASES[case]
-    home = make_home(tmp_path)
-    helpers.assert_refused(PLAYBOOK, home, extra, variable, helpers.playbook_env(temp=tmp_path / 'ansible-tmp'),
-                           forbidden=(TOKEN,))
+def test_bad_value_is_refused_and_host_untouched(case, refused):
+    refused.assert_refused(case, CASES[case][1], forbidden=(TOKEN,))
 
 
 @pytest.mark.slow

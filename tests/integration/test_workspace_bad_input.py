@@ -1,9 +1,9 @@
 """Bad workspace settings are refused before the host is touched.
 
-Each case runs the real ``ansible-playbook`` with the workspace role against
-this machine, with a throwaway state folder holding an
-AGENTS.md of the user's. The run must fail, name the variable, and leave every
-byte of the folder as it was.
+Every case is a host of one real ``ansible-playbook`` run of the workspace
+role against this machine (``helpers.Refusals``), with a throwaway state
+folder holding an AGENTS.md of the user's. Each must fail, name the variable,
+and leave every byte of its folder as it was.
 """
 import pytest
 
@@ -30,11 +30,22 @@ CASES = {
 }
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize('case', sorted(CASES))
-def test_bad_value_is_refused_and_host_untouched(case, tmp_path):
-    extra, variable = CASES[case]
-    home = helpers.state_home(tmp_path, {'gateway': {'mode': 'local', 'bind': 'loopback'}}, state_mode=0o700)
+def make_home(root):
+    home = helpers.state_home(root, {'gateway': {'mode': 'local', 'bind': 'loopback'}}, state_mode=0o700)
     (home / '.openclaw' / 'workspace').mkdir()
     (home / '.openclaw' / 'workspace' / 'AGENTS.md').write_text('# Household assistant\n\nKeep replies short.\n')
-    helpers.assert_refused(PLAYBOOK, home, extra, variable, helpers.playbook_env(temp=tmp_path / 'ansible-tmp'))
+    return home
+
+
+@pytest.fixture(scope='module')
+def refused(tmp_path_factory):
+    root = tmp_path_factory.mktemp('workspace-bad-input')
+    cases = dict((case, (make_home(root / case), extra)) for case, (extra, variable) in CASES.items())
+    return helpers.Refusals(PLAYBOOK, cases, helpers.playbook_env(temp=root / 'ansible-tmp'), root)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group('workspace-bad-input')
+@pytest.mark.parametrize('case', sorted(CASES))
+def test_bad_value_is_refused_and_host_untouched(case, refused):
+    refused.assert_refused(case, CASES[case][1])
