@@ -149,6 +149,11 @@ def refusals(output):
     return '\n'.join(texts)
 
 
+# Task names that mean a role read the host or collected its fragment: a
+# refusal must come before any of them.
+REACHED_HOST = ('Read the host', 'Collect the')
+
+
 def assert_refused(path, home, extra, expected, env, forbidden=()):
     """Run ``path`` with the bad ``extra`` vars; it must be refused before the host is read.
 
@@ -160,8 +165,8 @@ def assert_refused(path, home, extra, expected, env, forbidden=()):
     run, output = run_playbook(path, host_vars(home, **extra), env, timeout=300)
     assert run.returncode != 0, output
     assert expected in refusals(output), output
-    assert 'Read the host' not in output, 'a role reached the host before refusing:\n' + output
-    assert 'Collect the' not in output, 'a fragment was collected before refusing:\n' + output
+    for marker in REACHED_HOST:
+        assert marker not in output, 'a role reached the host before refusing (%s):\n%s' % (marker, output)
     for text in forbidden:
         assert text not in output, 'a secret value was printed:\n' + output
     assert snapshot(str(home)) == before
@@ -198,9 +203,10 @@ class Refusals:
             # The same values in a file of their own, for a playbook whose play
             # vars would win over the inventory's (include_vars wins over them).
             values = os.path.join(str(root), case + '.vars.json')
+            case_vars = host_vars(home, **extra)
             with open(values, 'w') as handle:
-                json.dump(host_vars(home, **extra), handle)
-            hosts[case] = dict(host_vars(home, **extra), ansible_connection='local', clawfleet_case_vars_file=values)
+                json.dump(case_vars, handle)
+            hosts[case] = dict(case_vars, ansible_connection='local', clawfleet_case_vars_file=values)
         with open(inventory, 'w') as handle:
             json.dump({'all': {'hosts': hosts}}, handle)
         command = [ANSIBLE_PLAYBOOK, '-i', inventory, playbook_path, '-e', json.dumps({'clawfleet_test_hosts': 'all'})]
@@ -241,7 +247,7 @@ class Refusals:
         assert self.failed[case] > 0, 'not refused:\n' + self.output
         refusal = self.refusal(case)
         assert expected in refusal, self.output
-        reached = [task for task in self.reached.get(case, []) if task and ('Read the host' in task or 'Collect the' in task)]
+        reached = [task for task in self.reached.get(case, []) if task and any(m in task for m in REACHED_HOST)]
         assert reached == [], 'the role reached the host before refusing (%s):\n%s' % (reached, self.output)
         for text in forbidden:
             assert text not in self.output, 'a secret value was printed:\n' + self.output
