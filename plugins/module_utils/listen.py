@@ -218,3 +218,38 @@ def listeners(port=None, tables=None, byteorder=None):
                 'loopback': sock['loopback'],
             })
     return found
+
+
+def allowed_forms(addresses):
+    """Every text form of the addresses a user allowed (see :func:`address_forms`)."""
+    forms = set()
+    for address in addresses or []:
+        forms.update(address_forms(address))
+    return forms
+
+
+def offending_listeners(found, allowed):
+    """The listeners that are neither loopback nor under one of the ``allowed`` forms."""
+    offending = []
+    for item in found:
+        if item['loopback']:
+            continue
+        if any(form in allowed for form in address_forms(item['address'])):
+            continue
+        offending.append(item)
+    return offending
+
+
+def describe(item):
+    kind = 'wildcard, every interface' if is_wildcard(item['address']) else 'not loopback'
+    return '%s (%s, %s)' % (item['address'], item['family'], kind)
+
+
+def exposure_message(port, offending, allowed_variable='allowed_addresses'):
+    """What a listener beyond loopback means, and the fix; shared by listen_check and the listen_exposure filter."""
+    return (
+        'EXPOSED: port %d listens beyond loopback on %s. Anyone who can reach this host on those '
+        'addresses can reach the service. Fix: set openclaw_gateway_bind: loopback (the Gateway '
+        'then binds 127.0.0.1 and ::1 only) or otherwise bind the service to 127.0.0.1, restart it '
+        'and run this check again; if the exposure is intended, list the address in '
+        '%s.' % (port, ', '.join(describe(item) for item in offending), allowed_variable))

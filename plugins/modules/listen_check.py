@@ -152,38 +152,6 @@ def current_listeners(module, port):
                 'with /proc mounted.' % exc, changed=False)
 
 
-def allowed_forms(addresses):
-    forms = set()
-    for address in addresses or []:
-        forms.update(listen.address_forms(address))
-    return forms
-
-
-def offending_listeners(found, allowed):
-    offending = []
-    for item in found:
-        if item['loopback']:
-            continue
-        if any(form in allowed for form in listen.address_forms(item['address'])):
-            continue
-        offending.append(item)
-    return offending
-
-
-def describe(item):
-    kind = 'wildcard, every interface' if listen.is_wildcard(item['address']) else 'not loopback'
-    return '%s (%s, %s)' % (item['address'], item['family'], kind)
-
-
-def exposure_message(port, offending):
-    return (
-        'EXPOSED: port %d listens beyond loopback on %s. Anyone who can reach this host on those '
-        'addresses can reach the service. Fix: set openclaw_gateway_bind: loopback (the Gateway '
-        'then binds 127.0.0.1 and ::1 only) or otherwise bind the service to 127.0.0.1, restart it '
-        'and run this check again; if the exposure is intended, list the address in '
-        'allowed_addresses.' % (port, ', '.join(describe(item) for item in offending)))
-
-
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -217,7 +185,7 @@ def main():
             if waiting_done(found):
                 break
 
-    offending = offending_listeners(found, allowed_forms(module.params['allowed_addresses']))
+    offending = listen.offending_listeners(found, listen.allowed_forms(module.params['allowed_addresses']))
     non_loopback = [item['address'] for item in found if not item['loopback']]
     result = dict(
         changed=False,
@@ -230,7 +198,7 @@ def main():
 
     problems = []
     if offending:
-        problems.append(exposure_message(port, offending))
+        problems.append(listen.exposure_message(port, offending))
     if not found and (wait_timeout > 0 and expect != 'absent'):
         problems.append(
             'Nothing listens on port %d after waiting %d s. The service did not start or listens on '

@@ -8,6 +8,7 @@ mode: the fragment is translated for the version, validated by the real
 import json
 import os
 import re
+import socket
 import subprocess
 
 import pytest
@@ -29,12 +30,12 @@ openclaw_bin = helpers.openclaw_bin
 recap_changed = helpers.recap_changed
 
 
-def run_role(home, version, check=False):
+def run_role(home, version, check=False, **more):
     extra = helpers.host_vars(home,
                               openclaw_bin=openclaw_bin(version),
                               openclaw_service_manager='none',
                               openclaw_gateway_port=28790,
-                              openclaw_gateway_tailscale_hostname=TAILSCALE_NAME)
+                              openclaw_gateway_tailscale_hostname=TAILSCALE_NAME, **more)
     env = helpers.playbook_env(home=home, temp=home / '.ansible-tmp')
     return helpers.run_playbook(PLAYBOOK, extra, env, check=check)
 
@@ -89,3 +90,23 @@ def test_tailscale_serve_mode_applies_and_converges(version, tmp_path):
     second, output = run_role(home, version)
     assert second.returncode == 0, output
     assert recap_changed(output) == 0, output
+
+    # A Gateway left listening on every interface (started by hand with --bind lan, say) while the config,
+    # unchanged, says loopback: the apply step judges the listeners read at the start of the run and fails.
+    before = (state / 'openclaw.json').read_bytes()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as exposed:
+        # Both versions' cases may run at once on two workers, each with its own listener on the port.
+        exposed.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        exposed.bind(('0.0.0.0', 28790))
+        exposed.listen(1)
+        refused, output = run_role(home, version)
+        assert refused.returncode != 0, output
+        # Judged on the controller from the listeners read at the start: no second read of the host.
+        assert re.search(r"TASK \[clawfleet\.openclaw\.config : Check that the Gateway port listened on loopback only "
+                         r"when the host's facts were read\](?:(?!TASK \[).)*fatal: \[localhost\]", output, re.DOTALL), output
+        assert 'EXPOSED: port 28790 listens beyond loopback on 0.0.0.0 (ipv4, wildcard, every interface)' in output
+        assert 'openclaw_gateway_allowed_listen_addresses' in output
+        assert (state / 'openclaw.json').read_bytes() == before
+        allowed, output = run_role(home, version, openclaw_gateway_allowed_listen_addresses=['0.0.0.0'])
+        assert allowed.returncode == 0, output
+        assert recap_changed(output) == 0, output
