@@ -28,8 +28,7 @@ def listen_exposure(listeners, port, allowed_addresses=None, allowed_variable='a
         port = int(port)
     except (TypeError, ValueError):
         raise AnsibleFilterError('listen_exposure: port must be a number, got %r.' % (port,))
-    offending = _listen.offending_listeners(listeners, _listen.allowed_forms(allowed_addresses))
-    return _listen.exposure_message(port, offending, allowed_variable) if offending else ''
+    return _listen.exposure(listeners, port, allowed_addresses, allowed_variable)
 
 
 class FilterModule(object):

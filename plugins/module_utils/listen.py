@@ -253,3 +253,10 @@ def exposure_message(port, offending, allowed_variable='allowed_addresses'):
         'then binds 127.0.0.1 and ::1 only) or otherwise bind the service to 127.0.0.1, restart it '
         'and run this check again; if the exposure is intended, list the address in '
         '%s.' % (port, ', '.join(describe(item) for item in offending), allowed_variable))
+
+
+def exposure(found, port, allowed_addresses=None, allowed_variable='allowed_addresses'):
+    """The exposure message for the listeners ``found`` on ``port``, or an empty string when none reaches beyond
+    loopback and the allowed addresses."""
+    offending = offending_listeners(found, allowed_forms(allowed_addresses))
+    return exposure_message(port, offending, allowed_variable) if offending else ''

@@ -185,7 +185,7 @@ def main():
             if waiting_done(found):
                 break
 
-    offending = listen.offending_listeners(found, listen.allowed_forms(module.params['allowed_addresses']))
+    exposed = listen.exposure(found, port, module.params['allowed_addresses'])
     non_loopback = [item['address'] for item in found if not item['loopback']]
     result = dict(
         changed=False,
@@ -197,8 +197,8 @@ def main():
     )
 
     problems = []
-    if offending:
-        problems.append(listen.exposure_message(port, offending))
+    if exposed:
+        problems.append(exposed)
     if not found and (wait_timeout > 0 and expect != 'absent'):
         problems.append(
             'Nothing listens on port %d after waiting %d s. The service did not start or listens on '
