@@ -18,7 +18,7 @@ import pytest
 from ansible_collections.clawfleet.openclaw.tests.integration import helpers
 
 VERSION = '2026.9.6'
-REFERENCE = '/work/shared/reference/configs'
+REFERENCE = os.path.join(helpers.REPO, 'tests', 'unit', 'fixtures', 'configs')
 AUDIT = os.path.join(helpers.REPO, 'playbooks', 'audit.yml')
 ENV_FILE = ('OPENCLAW_GATEWAY_TOKEN=' + 'f' * 64 + '\nTELEGRAM_BOT_TOKEN=123456:' + 'A' * 35
             + '\nANTHROPIC_API_KEY=sk-ant-api03-' + 'b' * 40 + '\n')

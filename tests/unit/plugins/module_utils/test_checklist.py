@@ -16,7 +16,6 @@ import pytest
 from ansible_collections.clawfleet.openclaw.plugins.module_utils import audit, checklist, compat
 from ansible_collections.clawfleet.openclaw.tests.unit import helpers
 
-REFERENCE = '/work/shared/reference/configs'
 FIXTURE_CONFIGS = os.path.join(helpers.FIXTURES, 'configs')
 NOW = '2026-11-30T12:00:00Z'
 WORKSPACE_BLOCK = (
@@ -26,13 +25,9 @@ WORKSPACE_BLOCK = (
 
 
 def config_text(name):
-    """A reference config (the hardened one also ships as a unit fixture)."""
-    for folder in (REFERENCE, FIXTURE_CONFIGS):
-        path = os.path.join(folder, name)
-        if os.path.exists(path):
-            with open(path) as handle:
-                return handle.read()
-    raise AssertionError('no config %s' % name)
+    """A reference config, as the unit fixtures carry it (tests/unit/fixtures/configs)."""
+    with open(os.path.join(FIXTURE_CONFIGS, name)) as handle:
+        return handle.read()
 
 
 def module_result(version, name, kind='security', deep=False, fail_on='warn'):
