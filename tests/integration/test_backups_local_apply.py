@@ -2,7 +2,7 @@
 
 Runs ``ansible-playbook`` with the backups role against a throwaway home (no
 systemd here, so the schedule is a cron entry written to a throwaway file),
-once per measured OpenClaw version. The home holds a lived-in state folder:
+on each version of helpers.APPLY_VERSIONS. The home holds a lived-in state folder:
 openclaw.json, a workspace with daily memory, credentials, an agent's auth
 store, a locally written skill, and the pairing identity files of a 2026.6
 host. Check mode changes nothing; the run makes a verified 0600 archive in a
@@ -99,7 +99,7 @@ def report(tmp):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('version', ['2026.9.6', '2026.6.5'])
+@pytest.mark.parametrize('version', helpers.APPLY_VERSIONS)
 def test_backups_role_and_recovery_test(version, tmp_path):
     home = tmp_path / 'home'
     state = write_home(home, version)

@@ -1,7 +1,7 @@
 """The channels role's whole path against the real OpenClaw, on this machine.
 
 Runs ``ansible-playbook`` with the channels and tools roles against a
-throwaway home (no service to restart), once per measured OpenClaw version.
+throwaway home (no service to restart), on each version of helpers.APPLY_VERSIONS.
 The home holds a lived-in openclaw.json whose Telegram channel is wide open
 (open DM and group policies, ``"*"`` everywhere, the guide's bare ``"*"``
 group entry) with a bot token reference and a second account, and an unlisted
@@ -70,7 +70,7 @@ def channel_findings(version, home):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('version', ['2026.9.6', '2026.6.5'])
+@pytest.mark.parametrize('version', helpers.APPLY_VERSIONS)
 def test_channels_apply_validate_and_converge(version, tmp_path):
     home = helpers.state_home(tmp_path, live_config(version), state_mode=0o700)
     state = home / '.openclaw'

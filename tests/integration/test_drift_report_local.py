@@ -70,7 +70,7 @@ def table(output, title):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('version', ['2026.9.6', '2026.6.5'])
+@pytest.mark.parametrize('version', helpers.APPLY_VERSIONS)
 def test_check_run_reports_the_hand_edited_setting_only(version, tmp_path):
     inventory = make_homes(tmp_path, version)
     reports = tmp_path / 'reports'

@@ -1,7 +1,7 @@
 """The logging role's whole path against the real OpenClaw, on this machine.
 
 Runs ``ansible-playbook`` with the logging role against a throwaway home (no
-service to restart), once per measured OpenClaw version. The home holds a
+service to restart), on each version of helpers.APPLY_VERSIONS. The home holds a
 lived-in openclaw.json that logs at debug into /tmp with a custom redaction
 list that replaces OpenClaw's built-in one, a log folder and log files others
 can read, session transcripts and media of every age (OpenClaw's own layout of
@@ -154,7 +154,7 @@ def expected_logging(version, home):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('version', ['2026.9.6', '2026.6.5'])
+@pytest.mark.parametrize('version', helpers.APPLY_VERSIONS)
 def test_logging_applies_prunes_validates_and_converges(version, tmp_path):
     outside = tmp_path / 'elsewhere'
     aged(outside / 'family.jpg', 400)

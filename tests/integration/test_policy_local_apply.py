@@ -1,7 +1,7 @@
 """The tools and agents roles' whole apply path against the real OpenClaw, on this machine.
 
 Runs ``ansible-playbook`` with the tools role and then the agents role against
-a throwaway home (no service to restart), once per measured OpenClaw version,
+a throwaway home (no service to restart), on each version of helpers.APPLY_VERSIONS,
 both with each role applying its own fragment and with one deferred apply at
 the end. The live file holds a broad tool policy of the user's, with agents,
 channels and models of their own that must survive. The fragments are
@@ -102,7 +102,7 @@ def write_home(home, config):
 
 @pytest.mark.slow
 @pytest.mark.parametrize('deferred', [False, True], ids=['each-role-applies', 'one-deferred-apply'])
-@pytest.mark.parametrize('version', ['2026.9.6', '2026.6.5'])
+@pytest.mark.parametrize('version', helpers.APPLY_VERSIONS)
 def test_policy_roles_apply_validate_and_converge(version, deferred, tmp_path):
     live = live_config(version)
     home = tmp_path / 'home'
@@ -167,7 +167,7 @@ def test_policy_roles_apply_validate_and_converge(version, deferred, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('version', ['2026.9.6', '2026.6.5'])
+@pytest.mark.parametrize('version', helpers.APPLY_VERSIONS)
 def test_security_audit_is_clean_for_tools_and_exposure(version, tmp_path):
     # The audit migrates OpenClaw's state, so the file before and after are audited in two homes.
     before_home = tmp_path / 'before'

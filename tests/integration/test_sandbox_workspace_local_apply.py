@@ -1,7 +1,7 @@
 """The sandbox and workspace roles' whole path against the real OpenClaw, on this machine.
 
 Runs ``ansible-playbook`` with both roles against a throwaway home (no service
-to restart), once per measured OpenClaw version. The home holds a lived-in
+to restart), on each version of helpers.APPLY_VERSIONS. The home holds a lived-in
 openclaw.json (user keys, an agent with a name, and the sandbox off with the
 Docker socket mounted, which the real audit reports as critical) and an
 AGENTS.md the user wrote. Check mode changes nothing; the run writes the
@@ -109,7 +109,7 @@ def user_text_kept(text):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('version', ['2026.9.6', '2026.6.5'])
+@pytest.mark.parametrize('version', helpers.APPLY_VERSIONS)
 def test_sandbox_and_rules_apply_converge_and_come_off(version, tmp_path):
     home = tmp_path / 'home'
     state = home / '.openclaw'

@@ -1,7 +1,7 @@
 """The secrets role's whole path against the real OpenClaw, on this machine, at ``-vvv --diff``.
 
 Runs ``ansible-playbook`` with the secrets role against a throwaway home (no
-service to restart), once per measured OpenClaw version. The live file holds a
+service to restart), on each version of helpers.APPLY_VERSIONS. The live file holds a
 provider key and a bot token in clear, as a user who followed no guide has it.
 Every run is made at ``-vvv --diff`` and its whole output is searched for each
 secret value: none may appear, in check mode or not. The keys end up in 0600
@@ -88,7 +88,7 @@ def mode_of(path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('version', ['2026.9.6', '2026.6.5'])
+@pytest.mark.parametrize('version', helpers.APPLY_VERSIONS)
 def test_keys_move_out_of_the_config_and_never_show(version, tmp_path):
     home = make_home(tmp_path, version)
     state = home / '.openclaw'

@@ -1,7 +1,7 @@
 """The surface role's whole path against the real OpenClaw, on this machine.
 
 Runs ``ansible-playbook`` with the surface role against a throwaway home (no
-service to restart), once per measured OpenClaw version. The home holds a
+service to restart), on each version of helpers.APPLY_VERSIONS. The home holds a
 lived-in openclaw.json with an open attack surface (mDNS full mode, the
 browser on, webhooks at "/" with a short token in clear that callers may route
 anywhere, autonomous skill creation, MCP Apps, a camera command allowed for
@@ -128,7 +128,7 @@ def expected_surface(version):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('version', ['2026.9.6', '2026.6.5'])
+@pytest.mark.parametrize('version', helpers.APPLY_VERSIONS)
 def test_surface_applies_validates_converges_and_clears_the_audit(version, tmp_path):
     live = live_config(version)
 
