@@ -1,7 +1,7 @@
 """The same inventory on both OpenClaw versions: the real validate passes, nothing critical remains."""
 import json
 
-from conftest import CALL_LOG, run_segments
+from conftest import CALL_LOG, findings_in, run_segments
 
 
 def test_real_validate_passes(validate):
@@ -11,6 +11,13 @@ def test_real_validate_passes(validate):
 
 def test_no_critical_finding(deep_audit):
     assert deep_audit['summary']['critical'] == 0, deep_audit['findings']
+
+
+def test_gateway_and_filesystem_clean_in_the_deep_audit(deep_audit):
+    # With every role applied, nothing the roles write may bring back a
+    # gateway or filesystem finding (the gateway scenario judges them with
+    # the gateway role alone).
+    assert not findings_in(deep_audit, 'gateway.', 'fs.'), deep_audit['findings']
 
 
 def test_version_spellings(config, legacy):
