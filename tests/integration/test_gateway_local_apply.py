@@ -18,9 +18,12 @@ from ansible_collections.clawfleet.openclaw.tests.integration import helpers
 PLAYBOOK = helpers.playbook('gateway_local.yml')
 NODE_DIR = helpers.NODE_DIR
 TAILSCALE_NAME = 'laptop.tail1234.ts.net'
+# One port per version: the two cases may run at once on two workers, and one case's deliberately
+# exposed listener must not be seen by the other case's runs.
+PORTS = {'2026.9.6': 28790, '2026.6.5': 28780}
 USER_KEYS = {
     'meta': {'lastTouchedVersion': 'VERSION'},
-    'gateway': {'mode': 'local', 'port': 28790, 'bind': 'lan', 'auth': {'mode': 'none'},
+    'gateway': {'mode': 'local', 'port': 'PORT', 'bind': 'lan', 'auth': {'mode': 'none'},
                 'controlUi': {'allowedOrigins': ['*']}},
     'channels': {'telegram': {'enabled': False, 'dmPolicy': 'allowlist', 'allowFrom': ['123456789']}},
 }
@@ -34,20 +37,21 @@ def run_role(home, version, check=False, **more):
     extra = helpers.host_vars(home,
                               openclaw_bin=openclaw_bin(version),
                               openclaw_service_manager='none',
-                              openclaw_gateway_port=28790,
+                              openclaw_gateway_port=PORTS[version],
                               openclaw_gateway_tailscale_hostname=TAILSCALE_NAME, **more)
     env = helpers.playbook_env(home=home, temp=home / '.ansible-tmp')
     return helpers.run_playbook(PLAYBOOK, extra, env, check=check)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('version', ['2026.9.6', '2026.6.5'])
+@pytest.mark.parametrize('version', sorted(PORTS, reverse=True))
 def test_tailscale_serve_mode_applies_and_converges(version, tmp_path):
     home = tmp_path
     state = home / '.openclaw'
     state.mkdir()
     os.chmod(state, 0o755)
-    live = json.loads(json.dumps(USER_KEYS).replace('VERSION', version))
+    port = PORTS[version]
+    live = json.loads(json.dumps(USER_KEYS).replace('VERSION', version).replace('"PORT"', str(port)))
     (state / 'openclaw.json').write_text(json.dumps(live, indent=2) + '\n')
     os.chmod(state / 'openclaw.json', 0o644)
 
@@ -60,7 +64,7 @@ def test_tailscale_serve_mode_applies_and_converges(version, tmp_path):
     assert first.returncode == 0, output
     config = json.loads((state / 'openclaw.json').read_text())
     gateway = config['gateway']
-    assert gateway['bind'] == 'loopback' and gateway['port'] == 28790
+    assert gateway['bind'] == 'loopback' and gateway['port'] == port
     assert gateway['tailscale']['mode'] == 'serve'
     assert gateway['controlUi']['enabled'] is True
     assert gateway['controlUi']['allowedOrigins'] == ['https://' + TAILSCALE_NAME]
@@ -95,16 +99,14 @@ def test_tailscale_serve_mode_applies_and_converges(version, tmp_path):
     # unchanged, says loopback: the apply step judges the listeners read at the start of the run and fails.
     before = (state / 'openclaw.json').read_bytes()
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as exposed:
-        # Both versions' cases may run at once on two workers, each with its own listener on the port.
-        exposed.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        exposed.bind(('0.0.0.0', 28790))
+        exposed.bind(('0.0.0.0', port))
         exposed.listen(1)
         refused, output = run_role(home, version)
         assert refused.returncode != 0, output
         # Judged on the controller from the listeners read at the start: no second read of the host.
         assert re.search(r"TASK \[clawfleet\.openclaw\.config : Check that the Gateway port listened on loopback only "
                          r"when the host's facts were read\](?:(?!TASK \[).)*fatal: \[localhost\]", output, re.DOTALL), output
-        assert 'EXPOSED: port 28790 listens beyond loopback on 0.0.0.0 (ipv4, wildcard, every interface)' in output
+        assert 'EXPOSED: port %d listens beyond loopback on 0.0.0.0 (ipv4, wildcard, every interface)' % port in output
         assert 'openclaw_gateway_allowed_listen_addresses' in output
         assert (state / 'openclaw.json').read_bytes() == before
         allowed, output = run_role(home, version, openclaw_gateway_allowed_listen_addresses=['0.0.0.0'])
