@@ -36,7 +36,7 @@ ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbo
 CURRENT = '2026.9.6'
 # The versions a role's whole local apply (check, apply, validate, converge,
 # audit) runs against. 2026.6.5 gets the same roles in containers with a real
-# Gateway: Molecule's policy-legacy, backups-legacy and gw-legacy hosts and the
+# Gateway: Molecule's policy-legacy and backups-legacy hosts and the
 # demo's vps; running every local apply again on it costs CI about six minutes
 # and finds nothing those do not. CLAWFLEET_LOCAL_VERSIONS=2026.9.6,2026.6.5
 # runs both here.

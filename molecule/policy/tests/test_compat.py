@@ -14,9 +14,9 @@ def test_no_critical_finding(deep_audit):
 
 
 def test_gateway_and_filesystem_clean_in_the_deep_audit(deep_audit):
-    # With every role applied, nothing the roles write may bring back a
-    # gateway or filesystem finding (the gateway scenario judges them with
-    # the gateway role alone).
+    # The access boundary's own check (guide section 1), and with every role
+    # applied nothing the roles write may bring back a gateway or filesystem
+    # finding.
     assert not findings_in(deep_audit, 'gateway.', 'fs.'), deep_audit['findings']
 
 

@@ -1,6 +1,8 @@
 """A change that breaks the Gateway is rolled back, and the play names it.
 
-Runs the converge playbook once more on gw-current with a port another process
+Runs the gateway role on its own (``gateway_alone.yml``: the role applies its
+own fragment and restarts the Gateway, as when a user runs one role) on
+policy-current, after the converge of every role, with a port another process
 already holds: the config validates, the Gateway cannot serve on it, the health
 check fails, the handler restores the previous openclaw.json, restarts the
 Gateway, and the play fails naming `gateway.port`.
@@ -12,7 +14,7 @@ import time
 
 import testinfra
 
-HOST = 'gw-current'
+HOST = 'policy-current'
 GOOD_PORT = 18789
 TAKEN_PORT = 18999
 CONFIG = '/home/openclaw/.openclaw/openclaw.json'
@@ -35,7 +37,7 @@ def test_broken_change_is_rolled_back_and_named():
     assert blocker.rc == 0, blocker.stderr
     try:
         run = subprocess.run(
-            ['ansible-playbook', '-i', inventory, os.path.join(scenario, 'converge.yml'), '--limit', HOST,
+            ['ansible-playbook', '-i', inventory, os.path.join(scenario, 'gateway_alone.yml'), '--limit', HOST,
              '-e', 'openclaw_gateway_port=%d' % TAKEN_PORT, '-e', 'openclaw_service_health_timeout=20'],
             capture_output=True, text=True, timeout=600, check=False)
     finally:
