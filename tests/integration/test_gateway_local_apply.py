@@ -23,7 +23,7 @@ TAILSCALE_NAME = 'laptop.tail1234.ts.net'
 PORTS = {'2026.9.6': 28790, '2026.6.5': 28780}
 USER_KEYS = {
     'meta': {'lastTouchedVersion': 'VERSION'},
-    'gateway': {'mode': 'local', 'port': 'PORT', 'bind': 'lan', 'auth': {'mode': 'none'},
+    'gateway': {'mode': 'local', 'bind': 'lan', 'auth': {'mode': 'none'},
                 'controlUi': {'allowedOrigins': ['*']}},
     'channels': {'telegram': {'enabled': False, 'dmPolicy': 'allowlist', 'allowFrom': ['123456789']}},
 }
@@ -51,7 +51,8 @@ def test_tailscale_serve_mode_applies_and_converges(version, tmp_path):
     state.mkdir()
     os.chmod(state, 0o755)
     port = PORTS[version]
-    live = json.loads(json.dumps(USER_KEYS).replace('VERSION', version).replace('"PORT"', str(port)))
+    live = json.loads(json.dumps(USER_KEYS).replace('VERSION', version))
+    live['gateway']['port'] = port
     (state / 'openclaw.json').write_text(json.dumps(live, indent=2) + '\n')
     os.chmod(state / 'openclaw.json', 0o644)
 

@@ -26,6 +26,12 @@ def as_openclaw(host, command, timeout=240):
                  "HOME=/home/openclaw LC_ALL=C exec %s'" % (STATE_DIR, STATE_DIR, command)))
 
 
+def listeners(host, port):
+    """The addresses something listens on at ``port`` (TCP), as ``ss`` prints them."""
+    out = host.run('ss -Hltn sport = :%d' % port).stdout
+    return sorted(line.split()[3].rsplit(':', 1)[0] for line in out.splitlines() if line.strip())
+
+
 def findings_in(report, *prefixes):
     """Findings at warn or critical whose checkId starts with one of ``prefixes``, minus the floor."""
     return [f for f in report['findings'] if f['severity'] in ('warn', 'critical')

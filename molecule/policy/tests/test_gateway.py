@@ -6,7 +6,7 @@ no-Node runs are judged for every role at once in test_compat.py.
 import json
 import re
 
-from conftest import CONFIG, STATE_DIR, as_openclaw
+from conftest import CONFIG, STATE_DIR, as_openclaw, listeners
 
 TOKEN_FILE = STATE_DIR + '/secrets/gateway-token'
 
@@ -66,11 +66,6 @@ def test_read_only_command_keeps_our_values(host, config):
     assert after['gateway'] == config['gateway']
     leftovers = host.run('ls -a %s' % STATE_DIR).stdout
     assert '.clobbered.' not in leftovers and '.rejected.' not in leftovers
-
-
-def listeners(host, port):
-    out = host.run('ss -Hltn sport = :%d' % port).stdout
-    return sorted(line.split()[3].rsplit(':', 1)[0] for line in out.splitlines() if line.strip())
 
 
 def test_gateway_listens_on_loopback_only(host, hostvars):

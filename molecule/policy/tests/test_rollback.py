@@ -14,15 +14,11 @@ import time
 
 import testinfra
 
+from conftest import CONFIG, listeners
+
 HOST = 'policy-current'
 GOOD_PORT = 18789
 TAKEN_PORT = 18999
-CONFIG = '/home/openclaw/.openclaw/openclaw.json'
-
-
-def listening_on(host, port):
-    out = host.run('ss -Hltn sport = :%d' % port).stdout
-    return sorted(line.split()[3].rsplit(':', 1)[0] for line in out.splitlines() if line.strip())
 
 
 def test_broken_change_is_rolled_back_and_named():
@@ -51,7 +47,7 @@ def test_broken_change_is_rolled_back_and_named():
     after = json.loads(host.file(CONFIG).content_string)
     assert after == before, 'the previous config was not restored'
     deadline = time.time() + 90
-    while time.time() < deadline and not listening_on(host, GOOD_PORT):
+    while time.time() < deadline and not listeners(host, GOOD_PORT):
         time.sleep(2)
-    assert set(listening_on(host, GOOD_PORT)) <= {'127.0.0.1', '[::1]'}
-    assert listening_on(host, GOOD_PORT), 'the Gateway did not come back on its previous port'
+    assert set(listeners(host, GOOD_PORT)) <= {'127.0.0.1', '[::1]'}
+    assert listeners(host, GOOD_PORT), 'the Gateway did not come back on its previous port'
