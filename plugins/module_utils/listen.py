@@ -21,7 +21,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
 import ipaddress
+import os
 import struct
 import sys
 
@@ -184,6 +186,25 @@ def read_tables(paths=PROC_TABLES):
     return tables
 
 
+def _live(tables, byteorder):
+    if tables is None:
+        tables = read_tables()
+        if byteorder is None:
+            byteorder = sys.byteorder
+    return tables, byteorder or 'little'
+
+
+def listening_sockets(port=None, tables=None, byteorder=None):
+    """Every listening socket (state ``0A``) on ``port`` (every port when None), as :func:`parse_table` returns it.
+
+    Unlike :func:`listeners`, sockets that share an address (``SO_REUSEPORT``)
+    are each listed, with their ``inode`` and ``uid``: who holds them.
+    """
+    tables, byteorder = _live(tables, byteorder)
+    return [sock for family in ('ipv4', 'ipv6') for sock in parse_table(tables.get(family), family, byteorder)
+            if sock['state'] == TCP_LISTEN and (port is None or sock['port'] == int(port))]
+
+
 def listeners(port=None, tables=None, byteorder=None):
     """Listening sockets (state ``0A``) on ``port`` (every port when None).
 
@@ -193,31 +214,128 @@ def listeners(port=None, tables=None, byteorder=None):
     the same address is listed once even when several sockets share it
     (``SO_REUSEPORT``).
     """
-    if tables is None:
-        tables = read_tables()
-        if byteorder is None:
-            byteorder = sys.byteorder
-    if byteorder is None:
-        byteorder = 'little'
     found = []
     seen = set()
-    for family in ('ipv4', 'ipv6'):
-        for sock in parse_table(tables.get(family), family, byteorder):
-            if sock['state'] != TCP_LISTEN:
-                continue
-            if port is not None and sock['port'] != int(port):
-                continue
-            key = (sock['family'], sock['address'], sock['port'])
-            if key in seen:
-                continue
-            seen.add(key)
-            found.append({
-                'address': sock['address'],
-                'family': sock['family'],
-                'port': sock['port'],
-                'loopback': sock['loopback'],
-            })
+    for sock in listening_sockets(port, tables, byteorder):
+        key = (sock['family'], sock['address'], sock['port'])
+        if key in seen:
+            continue
+        seen.add(key)
+        found.append({
+            'address': sock['address'],
+            'family': sock['family'],
+            'port': sock['port'],
+            'loopback': sock['loopback'],
+        })
     return found
+
+
+# --------------------------------------------------------------------------
+# Who holds a socket: the processes of a systemd unit, or someone else
+# --------------------------------------------------------------------------
+
+def unit_name(service):
+    """systemd's full name of a service: ``openclaw-gateway`` is ``openclaw-gateway.service``."""
+    service = _to_text(service).strip()
+    return service if service.endswith(('.service', '.scope')) else service + '.service'
+
+
+def in_unit(cgroup_text, unit):
+    """Whether a process whose ``/proc/PID/cgroup`` reads ``cgroup_text`` runs in ``unit`` (or a cgroup below it).
+
+    Both cgroup layouts name the unit as one component of the path:
+    ``0::/system.slice/openclaw-gateway.service`` (v2) or, among the v1
+    controllers, ``1:name=systemd:/user.slice/.../user@1000.service/app.slice/openclaw-gateway.service``.
+    """
+    unit = unit_name(unit)
+    return any(unit in line.split(':', 2)[-1].split('/') for line in _to_text(cgroup_text).splitlines())
+
+
+def _pids(proc):
+    return [int(entry) for entry in os.listdir(proc) if entry.isdigit()]
+
+
+def unit_processes(unit, proc='/proc'):
+    """The PIDs of the processes in ``unit``. ``/proc/PID/cgroup`` is readable by every user."""
+    found = []
+    for pid in _pids(proc):
+        try:
+            with open(os.path.join(proc, str(pid), 'cgroup')) as handle:
+                text = handle.read()
+        except (IOError, OSError):
+            continue  # ended meanwhile
+        if in_unit(text, unit):
+            found.append(pid)
+    return found
+
+
+def socket_inodes(pids, proc='/proc'):
+    """The socket inodes that the processes ``pids`` hold open, ``{inode: pid}``, and the PIDs whose descriptors
+    this user may not read (another user's process, unless running as root)."""
+    held = {}
+    unreadable = []
+    for pid in pids:
+        fd_dir = os.path.join(proc, str(pid), 'fd')
+        try:
+            names = os.listdir(fd_dir)
+        except OSError as exc:
+            if exc.errno != errno.ENOENT:
+                unreadable.append(pid)
+            continue
+        for name in names:
+            try:
+                target = os.readlink(os.path.join(fd_dir, name))
+            except OSError as exc:
+                if exc.errno == errno.ENOENT:
+                    continue  # closed meanwhile
+                # The names can be listed where the links cannot be read: root without
+                # CAP_SYS_PTRACE (as in a container) reading another user's process.
+                unreadable.append(pid)
+                break
+            if target.startswith('socket:[') and target.endswith(']'):
+                held.setdefault(target[8:-1], pid)
+    return held, unreadable
+
+
+def process_name(pid, proc='/proc'):
+    """The short name of a process (``/proc/PID/comm``), or None once it has ended."""
+    try:
+        with open(os.path.join(proc, str(pid), 'comm')) as handle:
+            return handle.read().strip()
+    except (IOError, OSError):
+        return None
+
+
+def holders(sockets, unit, proc='/proc'):
+    """Who holds the listening ``sockets`` (from :func:`listening_sockets`), judged against the systemd ``unit``.
+
+    Returns ``{'known', 'unit_pids', 'by_unit', 'others'}``: ``known`` is False when a process of the unit
+    could not be read (then nothing is judged); ``by_unit`` and ``others`` are the sockets the unit holds and
+    the ones it does not, each as ``{'address', 'family', 'pid', 'name', 'uid'}`` (``pid`` and ``name`` None
+    when no readable process holds the socket).
+    """
+    unit_pids = unit_processes(unit, proc)
+    held, unreadable = socket_inodes(unit_pids, proc)
+    result = {'known': not unreadable, 'unit_pids': unit_pids, 'by_unit': [], 'others': []}
+    if unreadable:
+        return result
+    strangers = [sock for sock in sockets if sock['inode'] not in held]
+    if strangers:
+        others_held, _ = socket_inodes([pid for pid in _pids(proc) if pid not in unit_pids], proc)
+        held = dict(others_held, **held)
+    for sock in sockets:
+        pid = held.get(sock['inode'])
+        entry = {'address': sock['address'], 'family': sock['family'], 'uid': sock['uid'],
+                 'pid': pid, 'name': process_name(pid, proc) if pid else None}
+        result['others' if sock in strangers else 'by_unit'].append(entry)
+    return result
+
+
+def describe_holder(entry):
+    """``python3 (pid 4242) on 127.0.0.1``; a process this user may not read is named by its uid."""
+    who = '%s (pid %d)' % (entry['name'] or '?', entry['pid']) if entry['pid'] else (
+        'a process of uid %s' % entry['uid'] if entry['uid'] is not None else 'an unknown process')
+    return '%s on %s' % (who, entry['address'])
 
 
 def allowed_forms(addresses):

@@ -21,6 +21,9 @@ description:
     Gateway must only be reachable from its own host; the fix is to set C(openclaw_gateway_bind) to V(loopback).
   - Can wait for a service to open its port (O(wait_timeout)) and can require the port to be
     open or free (O(expect)).
+  - With O(service), the port counts as open only once a process of that systemd unit holds it, and
+    the module fails, naming the process, when the port is held by something else. A restarted
+    service whose port another program already holds then does not look healthy.
   - Never changes anything. Linux only (needs C(/proc)).
 author:
   - clawfleet.openclaw contributors (@clawfleet)
@@ -52,6 +55,19 @@ options:
     type: str
     choices: [listening, absent, any]
     default: any
+  service:
+    description:
+      - The systemd unit that should hold the port (V(openclaw-gateway) stands for
+        V(openclaw-gateway.service)), recognised by the cgroup of the processes, so a user unit works
+        as well as a system unit and the service's child processes count as the service.
+      - When something listens on O(port) and none of it is held by the unit, the module fails at once,
+        naming the process that holds the port (or its uid, when that process belongs to a user whose
+        processes this one may not read); it does not wait for the rest of O(wait_timeout).
+      - When the unit holds the port, any other process that also listens there fails the check too.
+      - Reading which sockets a process holds needs the same user as that process, or root. When the
+        unit's processes cannot be read, the owner is not judged (RV(held_by_service) is null) and
+        the check is the same as without O(service).
+    type: str
 attributes:
   check_mode:
     support: full
@@ -82,6 +98,15 @@ EXAMPLES = r'''
     port: 18789
     allowed_addresses:
       - 192.168.10.5
+
+- name: After a restart, wait until the Gateway itself holds its port (not another program)
+  clawfleet.openclaw.listen_check:
+    port: 18789
+    wait_timeout: 120
+    expect: listening
+    service: openclaw-gateway
+  become: true
+  become_user: openclaw
 
 - name: Nothing may listen on the old port any more
   clawfleet.openclaw.listen_check:
@@ -133,8 +158,42 @@ non_loopback:
   type: list
   elements: str
   sample: []
+held_by_service:
+  description:
+    - Whether the processes of O(service) hold every listening socket on the port; null when nothing
+      listens or the unit's processes could not be read.
+  returned: when O(service) is set
+  type: bool
+  sample: true
+holders:
+  description: The processes that hold the port's listening sockets, when O(service) is set and could be judged.
+  returned: when O(service) is set
+  type: list
+  elements: dict
+  contains:
+    address:
+      description: The socket's local address.
+      type: str
+    family:
+      description: V(ipv4) or V(ipv6).
+      type: str
+    pid:
+      description: The process holding the socket; null when no process this user may read holds it.
+      type: int
+    name:
+      description: That process's name (C(/proc/PID/comm)).
+      type: str
+    uid:
+      description: The uid that opened the socket.
+      type: int
+    service:
+      description: Whether the process belongs to O(service).
+      type: bool
+  sample:
+    - {address: 127.0.0.1, family: ipv4, pid: 812, name: openclaw-gateway, uid: 1000, service: true}
 '''
 
+import sys
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -143,13 +202,15 @@ from ansible_collections.clawfleet.openclaw.plugins.module_utils import listen
 POLL_INTERVAL = 1.0
 
 
-def current_listeners(module, port):
+def read_sockets(module, port):
+    """The port's listeners (one per address) and its listening sockets (with who opened them)."""
     try:
-        return listen.listeners(port)
+        tables = listen.read_tables()
     except (IOError, OSError) as exc:
         module.fail_json(
             msg='Cannot read the kernel socket table /proc/net/tcp (%s). listen_check needs Linux '
                 'with /proc mounted.' % exc, changed=False)
+    return (listen.listeners(port, tables, sys.byteorder), listen.listening_sockets(port, tables, sys.byteorder))
 
 
 def main():
@@ -159,30 +220,49 @@ def main():
             allowed_addresses=dict(type='list', elements='str', default=[]),
             wait_timeout=dict(type='int', default=0),
             expect=dict(type='str', choices=['listening', 'absent', 'any'], default='any'),
+            service=dict(type='str'),
         ),
         supports_check_mode=True,
     )
     port = module.params['port']
     wait_timeout = module.params['wait_timeout']
     expect = module.params['expect']
+    service = module.params['service']
     if not 0 < port < 65536:
         module.fail_json(msg='port must be between 1 and 65535, got %d.' % port, changed=False)
     if wait_timeout < 0:
         module.fail_json(msg='wait_timeout must be 0 or more seconds, got %d.' % wait_timeout, changed=False)
+    if service is not None and not service.strip():
+        module.fail_json(msg='service must name a systemd unit (e.g. openclaw-gateway), or be left out.',
+                         changed=False)
 
-    def waiting_done(found):
-        return not found if expect == 'absent' else bool(found)
+    def judge(sockets):
+        """Who holds the sockets, against the service; None when there is no service to judge against."""
+        if service is None or not sockets:
+            return None
+        return listen.holders(sockets, service)
 
-    found = current_listeners(module, port)
-    if wait_timeout > 0 and not waiting_done(found):
+    def waiting_done(found, held):
+        if expect == 'absent':
+            return not found
+        if not found:
+            return False
+        # Listening, but only the service's own socket ends the wait: another program on the port
+        # ends it too (at once, as a failure below), an unreadable owner is not judged.
+        return held is None or not held['known'] or bool(held['by_unit']) or bool(held['others'])
+
+    found, sockets = read_sockets(module, port)
+    held = judge(sockets)
+    if wait_timeout > 0 and not waiting_done(found, held):
         deadline = time.time() + wait_timeout
         while True:
             remaining = deadline - time.time()
             if remaining <= 0:
                 break
             time.sleep(min(POLL_INTERVAL, remaining))
-            found = current_listeners(module, port)
-            if waiting_done(found):
+            found, sockets = read_sockets(module, port)
+            held = judge(sockets)
+            if waiting_done(found, held):
                 break
 
     exposed = listen.exposure(found, port, module.params['allowed_addresses'])
@@ -195,10 +275,23 @@ def main():
         loopback_only=not non_loopback,
         non_loopback=non_loopback,
     )
+    if service is not None:
+        known = held is not None and held['known']
+        result['held_by_service'] = (not held['others']) if known else None
+        result['holders'] = ([dict(entry, service=True) for entry in held['by_unit']]
+                             + [dict(entry, service=False) for entry in held['others']]) if known else []
 
     problems = []
     if exposed:
         problems.append(exposed)
+    if result.get('held_by_service') is False and expect != 'absent':
+        others = ', '.join(listen.describe_holder(entry) for entry in held['others'])
+        problems.append(
+            ('Port %d is held by %s as well as by %s: connections to those addresses reach that program, '
+             'not the service.' if held['by_unit'] else
+             'Port %d is held by %s, not by %s: the service cannot listen there while that program holds it.')
+            % (port, others, listen.unit_name(service))
+            + ' Stop that program, or give the service another port (for the Gateway: openclaw_gateway_port).')
     if not found and (wait_timeout > 0 and expect != 'absent'):
         problems.append(
             'Nothing listens on port %d after waiting %d s. The service did not start or listens on '

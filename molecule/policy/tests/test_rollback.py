@@ -3,14 +3,14 @@
 Runs the gateway role on its own (``gateway_alone.yml``: the role applies its
 own fragment and restarts the Gateway, as when a user runs one role) on
 policy-current, after the converge of every role, with a port another process
-already holds: the config validates, the Gateway cannot serve on it, the health
-check fails, the handler restores the previous openclaw.json, restarts the
-Gateway, and the play fails naming `gateway.port`.
+already holds: the config validates, the Gateway cannot serve on it, the port
+check fails at once (the port is held, but not by the Gateway's unit), the
+handler restores the previous openclaw.json, restarts the Gateway, and the play
+fails naming `gateway.port` and the process that holds it.
 """
 import json
 import os
 import subprocess
-import time
 
 import testinfra
 
@@ -43,11 +43,21 @@ def test_broken_change_is_rolled_back_and_named():
     assert 'was not healthy after the config change' in output, output
     assert 'gateway.port' in output, output
     assert 'previous openclaw.json was restored' in output, output
+    # Found by the port check, from the socket's owner, before any CLI probe: the blocker runs as root,
+    # whose sockets the OpenClaw user may not read, so it is named by its uid.
+    assert 'Port %d is held by a process of uid 0 on 127.0.0.1, not by openclaw-gateway.service' % TAKEN_PORT \
+        in output, output
+    assert 'health check failed' not in output, output
 
     after = json.loads(host.file(CONFIG).content_string)
     assert after == before, 'the previous config was not restored'
-    deadline = time.time() + 90
-    while time.time() < deadline and not listeners(host, GOOD_PORT):
-        time.sleep(2)
+    # The Gateway's own unit holds its previous port again, on loopback only.
+    back = subprocess.run(
+        ['ansible', HOST, '-i', inventory, '-m', 'clawfleet.openclaw.listen_check', '--become',
+         '--become-user', 'openclaw', '-a', json.dumps({'port': GOOD_PORT, 'expect': 'listening', 'wait_timeout': 90,
+                                                          'service': 'openclaw-gateway'})],
+        capture_output=True, text=True, timeout=150, check=False)
+    assert back.returncode == 0, back.stdout + back.stderr
+    assert '"held_by_service": true' in back.stdout, back.stdout
     assert set(listeners(host, GOOD_PORT)) <= {'127.0.0.1', '[::1]'}
     assert listeners(host, GOOD_PORT), 'the Gateway did not come back on its previous port'

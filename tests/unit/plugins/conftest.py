@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import socket
 
 import pytest
 
@@ -40,3 +41,13 @@ def mirror(tmp_path):
              'openclaw': {'2026.9.6': {'lockfile': 'openclaw-2026.9.6/package-lock.json', 'packages': 2}}}
     write_json(str(root / 'index.json'), index)
     return root
+
+
+@pytest.fixture
+def own_listener():
+    """A socket of this test process listening on 127.0.0.1 (a free port, returned)."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(('127.0.0.1', 0))
+    server.listen(1)
+    yield server.getsockname()[1]
+    server.close()

@@ -187,3 +187,89 @@ def test_live_table_sees_a_socket_we_open():
     finally:
         server.close()
     assert listen.listeners(port) == []
+
+
+# --------------------------------------------------------------------------
+# Who holds a socket
+# --------------------------------------------------------------------------
+
+def cgroup_recording(name):
+    with open(os.path.join(helpers.PROC, 'cgroup', name)) as handle:
+        return handle.read()
+
+
+@pytest.mark.parametrize('service,expected', [
+    ('openclaw-gateway', 'openclaw-gateway.service'),
+    ('openclaw-gateway.service', 'openclaw-gateway.service'),
+    (' openclaw-gateway ', 'openclaw-gateway.service'),
+    ('session-3.scope', 'session-3.scope'),
+])
+def test_unit_name(service, expected):
+    assert listen.unit_name(service) == expected
+
+
+@pytest.mark.parametrize('recording,unit,expected', [
+    ('system-unit-v1.txt', 'openclaw-gateway', True),
+    ('system-unit-v1.txt', 'openclaw-gateway.service', True),
+    ('system-unit-v1.txt', 'openclaw', False),
+    ('system-unit-v1.txt', 'gateway.service', False),
+    ('system-unit-v1.txt', 'system.slice', False),
+    ('init-v1.txt', 'openclaw-gateway', False),
+])
+def test_in_unit_recorded(recording, unit, expected):
+    assert listen.in_unit(cgroup_recording(recording), unit) is expected
+
+
+@pytest.mark.parametrize('text,expected', [
+    # cgroup v2 has one line, "0::" and the path (Documentation/admin-guide/cgroup-v2.rst).
+    ('0::/system.slice/openclaw-gateway.service\n', True),
+    ('0::/user.slice/user-1000.slice/user@1000.service/app.slice/openclaw-gateway.service\n', True),
+    ('0::/user.slice/user-1000.slice/user@1000.service/app.slice/run-r1.service\n', False),
+    # A child cgroup of the unit is still the unit.
+    ('0::/system.slice/openclaw-gateway.service/workers\n', True),
+    ('', False),
+])
+def test_in_unit_paths(text, expected):
+    assert listen.in_unit(text, 'openclaw-gateway') is expected
+
+
+
+def test_own_listening_socket_is_found_in_the_live_tables(own_listener):
+    sockets = listen.listening_sockets(own_listener)
+    assert [(sock['address'], sock['port']) for sock in sockets] == [('127.0.0.1', own_listener)]
+    assert sockets[0]['uid'] == os.getuid()
+    held, unreadable = listen.socket_inodes([os.getpid()])
+    assert unreadable == []
+    assert held[sockets[0]['inode']] == os.getpid()
+
+
+def test_a_port_held_outside_the_unit_names_the_process(own_listener):
+    held = listen.holders(listen.listening_sockets(own_listener), 'clawfleet-no-such-unit')
+    assert held['known'] is True
+    assert held['unit_pids'] == []
+    assert held['by_unit'] == []
+    with open('/proc/self/comm') as handle:
+        name = handle.read().strip()
+    assert held['others'] == [{'address': '127.0.0.1', 'family': 'ipv4', 'uid': os.getuid(),
+                               'pid': os.getpid(), 'name': name}]
+    assert listen.describe_holder(held['others'][0]) == '%s (pid %d) on 127.0.0.1' % (name, os.getpid())
+
+
+def test_a_holder_that_cannot_be_read_is_named_by_uid():
+    entry = {'address': '127.0.0.1', 'family': 'ipv4', 'uid': 0, 'pid': None, 'name': None}
+    assert listen.describe_holder(entry) == 'a process of uid 0 on 127.0.0.1'
+
+
+
+def test_unreadable_descriptors_are_reported_not_taken_as_no_socket(own_listener, monkeypatch):
+    helpers.deny_fd_links(monkeypatch)
+    held, unreadable = listen.socket_inodes([os.getpid()])
+    assert held == {}
+    assert unreadable == [os.getpid()]
+
+
+def test_an_unreadable_unit_is_not_judged(own_listener, monkeypatch):
+    monkeypatch.setattr(listen, 'unit_processes', lambda unit, proc='/proc': [os.getpid()])
+    helpers.deny_fd_links(monkeypatch)
+    held = listen.holders(listen.listening_sockets(own_listener), 'openclaw-gateway')
+    assert held == {'known': False, 'unit_pids': [os.getpid()], 'by_unit': [], 'others': []}

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 
 import pytest
 
@@ -144,3 +145,64 @@ def test_no_proc_fails_clearly(capsys, monkeypatch):
     result = json.loads(capsys.readouterr().out)
     assert result['failed'] is True
     assert 'needs Linux' in result['msg']
+
+
+# --------------------------------------------------------------------------
+# service: who holds the port (the live tables and /proc of this test process)
+# --------------------------------------------------------------------------
+
+
+def own_name():
+    with open('/proc/self/comm') as handle:
+        return handle.read().strip()
+
+
+def test_port_held_by_another_program_fails_at_once_naming_it(own_listener, capsys, monkeypatch):
+    slept = []
+    monkeypatch.setattr(listen_check.time, 'sleep', slept.append)
+    result = helpers.run_module(listen_check, {'port': own_listener, 'expect': 'listening', 'wait_timeout': 30,
+                                               'service': 'clawfleet-no-such-unit'}, capsys)
+    assert result['failed'] is True
+    assert slept == []
+    assert result['held_by_service'] is False
+    assert result['holders'] == [{'address': '127.0.0.1', 'family': 'ipv4', 'uid': os.getuid(), 'pid': os.getpid(),
+                                  'name': own_name(), 'service': False}]
+    assert ('Port %d is held by %s (pid %d) on 127.0.0.1, not by clawfleet-no-such-unit.service'
+            % (own_listener, own_name(), os.getpid())) in result['msg']
+    assert 'openclaw_gateway_port' in result['msg']
+
+
+def test_port_held_by_the_service_passes(own_listener, capsys, monkeypatch):
+    # The unit's processes are the ones whose cgroup names it; here the test process stands for it.
+    monkeypatch.setattr(listen, 'unit_processes', lambda unit, proc='/proc': [os.getpid()])
+    result = helpers.run_module(listen_check, {'port': own_listener, 'expect': 'listening', 'wait_timeout': 30,
+                                               'service': 'openclaw-gateway'}, capsys)
+    assert result.get('failed') is not True, result
+    assert result['held_by_service'] is True
+    assert [(entry['pid'], entry['service']) for entry in result['holders']] == [(os.getpid(), True)]
+
+
+def test_unreadable_service_falls_back_to_any_listener(own_listener, capsys, monkeypatch):
+    monkeypatch.setattr(listen, 'unit_processes', lambda unit, proc='/proc': [os.getpid()])
+    helpers.deny_fd_links(monkeypatch)
+    result = helpers.run_module(listen_check, {'port': own_listener, 'expect': 'listening',
+                                               'service': 'openclaw-gateway'}, capsys)
+    assert result.get('failed') is not True, result
+    assert result['held_by_service'] is None
+    assert result['holders'] == []
+    assert result['listening'] is True
+
+
+def test_service_waits_while_nothing_listens(capsys, monkeypatch):
+    result = run_module({'port': 18789, 'expect': 'listening', 'wait_timeout': 3, 'service': 'openclaw-gateway'},
+                        ['empty'], capsys, monkeypatch)
+    assert result['failed'] is True
+    assert result['_clock'].slept == pytest.approx(3.0)
+    assert result['held_by_service'] is None
+    assert 'Nothing listens on port 18789 after waiting 3 s' in result['msg']
+
+
+def test_empty_service_name_is_refused(capsys):
+    result = helpers.run_module(listen_check, {'port': 18789, 'service': ' '}, capsys)
+    assert result['failed'] is True
+    assert 'service must name a systemd unit' in result['msg']
