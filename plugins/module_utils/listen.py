@@ -321,7 +321,8 @@ def holders(sockets, unit, proc='/proc'):
         return result
     strangers = [sock for sock in sockets if sock['inode'] not in held]
     if strangers:
-        others_held, _ = socket_inodes([pid for pid in _pids(proc) if pid not in unit_pids], proc)
+        # Other users' processes that cannot be read leave their sockets unnamed (see describe_holder).
+        others_held = socket_inodes([pid for pid in _pids(proc) if pid not in unit_pids], proc)[0]
         held = dict(others_held, **held)
     for sock in sockets:
         pid = held.get(sock['inode'])

@@ -52,10 +52,10 @@ def test_broken_change_is_rolled_back_and_named():
     after = json.loads(host.file(CONFIG).content_string)
     assert after == before, 'the previous config was not restored'
     # The Gateway's own unit holds its previous port again, on loopback only.
+    check = {'port': GOOD_PORT, 'expect': 'listening', 'wait_timeout': 90, 'service': 'openclaw-gateway'}
     back = subprocess.run(
         ['ansible', HOST, '-i', inventory, '-m', 'clawfleet.openclaw.listen_check', '--become',
-         '--become-user', 'openclaw', '-a', json.dumps({'port': GOOD_PORT, 'expect': 'listening', 'wait_timeout': 90,
-                                                          'service': 'openclaw-gateway'})],
+         '--become-user', 'openclaw', '-a', json.dumps(check)],
         capture_output=True, text=True, timeout=150, check=False)
     assert back.returncode == 0, back.stdout + back.stderr
     assert '"held_by_service": true' in back.stdout, back.stdout

@@ -233,7 +233,6 @@ def test_in_unit_paths(text, expected):
     assert listen.in_unit(text, 'openclaw-gateway') is expected
 
 
-
 def test_own_listening_socket_is_found_in_the_live_tables(own_listener):
     sockets = listen.listening_sockets(own_listener)
     assert [(sock['address'], sock['port']) for sock in sockets] == [('127.0.0.1', own_listener)]
@@ -258,7 +257,6 @@ def test_a_port_held_outside_the_unit_names_the_process(own_listener):
 def test_a_holder_that_cannot_be_read_is_named_by_uid():
     entry = {'address': '127.0.0.1', 'family': 'ipv4', 'uid': 0, 'pid': None, 'name': None}
     assert listen.describe_holder(entry) == 'a process of uid 0 on 127.0.0.1'
-
 
 
 def test_unreadable_descriptors_are_reported_not_taken_as_no_socket(own_listener, monkeypatch):
