@@ -214,9 +214,14 @@ def listeners(port=None, tables=None, byteorder=None):
     the same address is listed once even when several sockets share it
     (``SO_REUSEPORT``).
     """
+    return unique_listeners(listening_sockets(port, tables, byteorder))
+
+
+def unique_listeners(sockets):
+    """The listeners of :func:`listening_sockets`' ``sockets``, one per address (see :func:`listeners`)."""
     found = []
     seen = set()
-    for sock in listening_sockets(port, tables, byteorder):
+    for sock in sockets:
         key = (sock['family'], sock['address'], sock['port'])
         if key in seen:
             continue
@@ -315,20 +320,20 @@ def holders(sockets, unit, proc='/proc'):
     when no readable process holds the socket).
     """
     unit_pids = unit_processes(unit, proc)
-    held, unreadable = socket_inodes(unit_pids, proc)
+    by_unit, unreadable = socket_inodes(unit_pids, proc)
     result = {'known': not unreadable, 'unit_pids': unit_pids, 'by_unit': [], 'others': []}
     if unreadable:
         return result
-    strangers = [sock for sock in sockets if sock['inode'] not in held]
-    if strangers:
+    owners = {}
+    if any(sock['inode'] not in by_unit for sock in sockets):
         # Other users' processes that cannot be read leave their sockets unnamed (see describe_holder).
-        others_held = socket_inodes([pid for pid in _pids(proc) if pid not in unit_pids], proc)[0]
-        held = dict(others_held, **held)
+        owners = socket_inodes([pid for pid in _pids(proc) if pid not in unit_pids], proc)[0]
+    owners.update(by_unit)
     for sock in sockets:
-        pid = held.get(sock['inode'])
-        entry = {'address': sock['address'], 'family': sock['family'], 'uid': sock['uid'],
-                 'pid': pid, 'name': process_name(pid, proc) if pid else None}
-        result['others' if sock in strangers else 'by_unit'].append(entry)
+        pid = owners.get(sock['inode'])
+        result['by_unit' if sock['inode'] in by_unit else 'others'].append(
+            {'address': sock['address'], 'family': sock['family'], 'uid': sock['uid'],
+             'pid': pid, 'name': process_name(pid, proc) if pid else None})
     return result
 
 

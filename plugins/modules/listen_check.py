@@ -193,7 +193,6 @@ holders:
     - {address: 127.0.0.1, family: ipv4, pid: 812, name: openclaw-gateway, uid: 1000, service: true}
 '''
 
-import sys
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -203,14 +202,14 @@ POLL_INTERVAL = 1.0
 
 
 def read_sockets(module, port):
-    """The port's listeners (one per address) and its listening sockets (with who opened them)."""
+    """The port's listening sockets (with who opened them) and its listeners (one per address)."""
     try:
-        tables = listen.read_tables()
+        sockets = listen.listening_sockets(port)
     except (IOError, OSError) as exc:
         module.fail_json(
             msg='Cannot read the kernel socket table /proc/net/tcp (%s). listen_check needs Linux '
                 'with /proc mounted.' % exc, changed=False)
-    return (listen.listeners(port, tables, sys.byteorder), listen.listening_sockets(port, tables, sys.byteorder))
+    return sockets, listen.unique_listeners(sockets)
 
 
 def main():
@@ -236,34 +235,23 @@ def main():
         module.fail_json(msg='service must name a systemd unit (e.g. openclaw-gateway), or be left out.',
                          changed=False)
 
-    def judge(sockets):
-        """Who holds the sockets, against the service; None when there is no service to judge against."""
-        if service is None or not sockets:
-            return None
-        return listen.holders(sockets, service)
+    def waiting_done(found):
+        return not found if expect == 'absent' else bool(found)
 
-    def waiting_done(found, held):
-        if expect == 'absent':
-            return not found
-        if not found:
-            return False
-        # Listening, but only the service's own socket ends the wait: another program on the port
-        # ends it too (at once, as a failure below), an unreadable owner is not judged.
-        return held is None or not held['known'] or bool(held['by_unit']) or bool(held['others'])
-
-    found, sockets = read_sockets(module, port)
-    held = judge(sockets)
-    if wait_timeout > 0 and not waiting_done(found, held):
+    sockets, found = read_sockets(module, port)
+    if wait_timeout > 0 and not waiting_done(found):
         deadline = time.time() + wait_timeout
         while True:
             remaining = deadline - time.time()
             if remaining <= 0:
                 break
             time.sleep(min(POLL_INTERVAL, remaining))
-            found, sockets = read_sockets(module, port)
-            held = judge(sockets)
-            if waiting_done(found, held):
+            sockets, found = read_sockets(module, port)
+            if waiting_done(found):
                 break
+    # Judged once the wait is over: whoever listens first, the service or another program (a failure
+    # below), ends the wait either way.
+    held = listen.holders(sockets, service) if service is not None and sockets else None
 
     exposed = listen.exposure(found, port, module.params['allowed_addresses'])
     non_loopback = [item['address'] for item in found if not item['loopback']]
