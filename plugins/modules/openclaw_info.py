@@ -130,8 +130,18 @@ config_channels:
   type: list
   elements: str
   sample: [discord, telegram]
+env_file_names:
+  description:
+    - Names of the variables set in the state folder's C(.env), which OpenClaw loads at start, sorted; empty when
+      there is no such file, null when it cannot be read. Names only, never a value.
+    - Lets a role skip the round trip that would remove a variable the file does not set.
+  returned: always
+  type: list
+  elements: str
+  sample: [OPENCLAW_HOOKS_TOKEN]
 '''
 
+import errno
 import os
 import stat
 
@@ -140,11 +150,24 @@ from ansible_collections.clawfleet.openclaw.plugins.module_utils.cli import (
     current_user, find_binary, host_argument_spec, package_root, package_version, user_home)
 from ansible_collections.clawfleet.openclaw.plugins.module_utils.config_core import (
     ConfigParseError, get_path, load_strict)
+from ansible_collections.clawfleet.openclaw.plugins.module_utils.envfile import names as assigned_names
 from ansible_collections.clawfleet.openclaw.plugins.module_utils.listen import listeners
 
 DEFAULT_PORT = 18789
 # Keys under `channels` that hold shared settings rather than one channel.
 NOT_CHANNELS = ('defaults', 'modelByChannel')
+
+
+def env_file_names(path):
+    """The names the environment file at ``path`` sets: [] when it is missing, None when it cannot be read."""
+    try:
+        with open(path) as handle:
+            return assigned_names(handle.read().splitlines())
+    except (IOError, OSError) as exc:
+        return [] if exc.errno == errno.ENOENT else None
+    except ValueError:
+        # not text in the locale's encoding: unknown, like an unreadable file
+        return None
 
 
 def main():
@@ -193,6 +216,7 @@ def main():
         gateway_listening=bool(found),
         gateway_listeners=found,
         config_channels=channel_names,
+        env_file_names=env_file_names(os.path.join(state_dir, '.env')),
     )
 
 

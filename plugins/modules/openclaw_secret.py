@@ -256,6 +256,7 @@ import stat
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.clawfleet.openclaw.plugins.module_utils import envfile
 
 
 def fingerprint(value):
@@ -283,34 +284,6 @@ def read_current(path):
 def env_lines(path):
     text = read_text(path)
     return [] if text is None else text.splitlines()
-
-
-def env_value(lines, name):
-    """The value of ``name`` in an environment file's lines, or None."""
-    for line in lines:
-        key, sep, value = line.strip().partition('=')
-        if sep and key.strip() == name:
-            value = value.strip()
-            if len(value) >= 2 and value[0] == value[-1] and value[0] in ('"', "'"):
-                value = value[1:-1]
-            return value
-    return None
-
-
-def env_text(lines, name, value):
-    """The environment file with ``name`` set to ``value``, every other line kept."""
-    out, done = [], False
-    for line in lines:
-        key, sep, dummy = line.strip().partition('=')
-        if sep and key.strip() == name:
-            if not done:
-                out.append('%s=%s' % (name, value))
-                done = True
-            continue
-        out.append(line)
-    if not done:
-        out.append('%s=%s' % (name, value))
-    return '\n'.join(out)
 
 
 def write_atomically(module, path, value):
@@ -436,7 +409,7 @@ def settle(module, item, rotated_on):
     label = label_of(item)
     tracked = bool(item['max_age_days'])
     lines = env_lines(path) if env_name else None
-    current = env_value(lines, env_name) if env_name else read_current(path)
+    current = envfile.value_of(lines, env_name) if env_name else read_current(path)
     if value is not None:
         new = value.strip()
         action = 'unchanged' if current is not None and hmac.compare_digest(current, new) else (
@@ -470,7 +443,7 @@ def settle(module, item, rotated_on):
             result['changed'] |= module.set_owner_if_different(folder, module.params['owner'], False)
             result['changed'] |= module.set_group_if_different(folder, module.params['group'], False)
         if action != 'unchanged':
-            write_atomically(module, path, env_text(lines, env_name, new) if env_name else new)
+            write_atomically(module, path, envfile.with_value(lines, env_name, new) if env_name else new)
         file_args = module.load_file_common_arguments(
             dict(path=path, mode='0600', owner=module.params['owner'], group=module.params['group']))
         result['changed'] = module.set_fs_attributes_if_different(file_args, result['changed'])

@@ -223,3 +223,6 @@ def test_surface_applies_validates_converges_and_clears_the_audit(version, tmp_p
     again, output = run_role(home, version, openclaw_surface_hooks_enabled=False, openclaw_surface_hooks_token='')
     assert again.returncode == 0, output
     assert recap_changed(output) == 0, output
+    # The host's facts say the file no longer sets the token: no round trip to remove it.
+    removal = re.search(r"TASK \[[^]]*Remove the hooks token[^]]*\][^\n]*\n([^\n]*)", output)
+    assert removal and removal.group(1).startswith('skipping:'), output

@@ -26,7 +26,7 @@ from ansible_collections.clawfleet.openclaw.tests.unit import helpers
 class Machine(object):
     """A home, an optional OpenClaw package and socket tables recorded on a real host."""
 
-    def __init__(self, tmp_path, monkeypatch, version='2026.9.6', config=None, mode=0o600, proc='empty'):
+    def __init__(self, tmp_path, monkeypatch, version='2026.9.6', config=None, mode=0o600, proc='empty', env=None):
         self.tmp = tmp_path
         self.home = tmp_path / 'home'
         self.state = self.home / '.openclaw'
@@ -48,6 +48,12 @@ class Machine(object):
         if config is not None:
             self.config.write_text(config if isinstance(config, str) else json.dumps(config))
             os.chmod(str(self.config), mode)
+        if isinstance(env, bytes):
+            (self.state / '.env').write_bytes(env)
+        elif env == 'a folder':
+            (self.state / '.env').mkdir()
+        elif env is not None:
+            (self.state / '.env').write_text(env)
         self.proc = proc
         self.table_reads = 0
         self.processes = []
@@ -132,6 +138,15 @@ CASES = [
                                'modelByChannel': {}, 'discord': {'enabled': False}}}), {},
      dict(config_channels=['discord', 'telegram'])),
     ('no channels', dict(config=HARDENED), {}, dict(config_channels=[])),
+    ('names set in .env, never values',
+     dict(config=HARDENED, env='# OPENCLAW_OLD=x\nOPENCLAW_HOOKS_TOKEN=secret-value\n\n  SPACED_NAME = "quoted"\n'
+                               'export EXPORTED=1\nnot an assignment\nOPENCLAW_HOOKS_TOKEN=again\n'), {},
+     dict(env_file_names=['OPENCLAW_HOOKS_TOKEN', 'SPACED_NAME'])),
+    ('no .env', dict(config=HARDENED), {}, dict(env_file_names=[])),
+    ('an empty .env', dict(config=HARDENED, env=''), {}, dict(env_file_names=[])),
+    ('a .env that cannot be read is unknown', dict(config=HARDENED, env='a folder'), {}, dict(env_file_names=None)),
+    ('a .env that is not text is unknown', dict(config=HARDENED, env=b'\xff\xfe\x00=1\n'), {},
+     dict(env_file_names=None)),
 ]
 
 
@@ -164,6 +179,7 @@ def test_openclaw_info(machine, args, expected, tmp_path, monkeypatch, capsys):
                 == sorted(expected.pop('gateway_listeners'), key=socket_key))
     for key, value in expected.items():
         assert result[key] == value, key
+    assert 'secret-value' not in result['_raw'] and 'quoted' not in result['_raw']
 
 
 def test_version_read_without_any_process(tmp_path, monkeypatch, capsys):
