@@ -16,6 +16,7 @@ __metaclass__ = type
 import os
 import pwd
 import stat
+import tempfile
 
 
 class PrivateError(Exception):
@@ -67,3 +68,21 @@ def keep_private(path, mode, folder, check_mode, create=False):
     if not check_mode:
         os.chmod(path, mode)
     return dict(path=path, old='%04o' % old, new='%04o' % mode)
+
+
+def write_atomically(path, data, mode):
+    """Write the bytes ``data`` to ``path`` with the permission bits ``mode``: a temporary file in the same folder,
+    written and synced, renamed over ``path``, so a reader sees the old file or the new one, never a part. Raises
+    OSError (the temporary file removed)."""
+    fd, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=os.path.dirname(path) or '.')
+    try:
+        with os.fdopen(fd, 'wb') as handle:
+            os.fchmod(handle.fileno(), mode)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.rename(temporary, path)
+    except (IOError, OSError):
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

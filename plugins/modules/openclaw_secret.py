@@ -253,10 +253,9 @@ import json
 import os
 import re
 import stat
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.clawfleet.openclaw.plugins.module_utils import envfile
+from ansible_collections.clawfleet.openclaw.plugins.module_utils import envfile, private
 
 
 def fingerprint(value):
@@ -287,20 +286,9 @@ def env_lines(path):
 
 
 def write_atomically(module, path, value):
-    folder = os.path.dirname(path)
-    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=folder)
     try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, (value + '\n').encode('utf-8'))
-        os.fsync(fd)
-        os.close(fd)
-        fd = None
-        os.rename(tmp, path)
+        private.write_atomically(path, (value + '\n').encode('utf-8'), 0o600)
     except (IOError, OSError) as exc:
-        if fd is not None:
-            os.close(fd)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
         module.fail_json(msg='could not write %s: %s' % (path, exc))
 
 
