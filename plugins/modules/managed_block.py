@@ -244,7 +244,8 @@ def main():
         mode_changed = plan.mode_changed(state)
         files.append(dict(path=plan.path, action=action, mode_changed=mode_changed))
         if action == 'created':
-            folders.extend(plan.folders)
+            # Two new files may share a new folder: it is named once.
+            folders.extend(folder for folder in plan.folders if folder not in folders)
         diffs.extend(plan.diffs(state))
         if module.check_mode or (action in ('unchanged', 'absent') and not mode_changed):
             continue

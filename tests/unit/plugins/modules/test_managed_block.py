@@ -236,3 +236,13 @@ def test_a_write_that_fails_names_what_was_written(tmp_path, capsys, monkeypatch
     assert result['failed'] is True
     assert 'No space left on device' in result['msg'] and 'Written before it: %s' % first in result['msg']
     assert second.read_text() == 'b\n'
+
+
+def test_two_new_files_in_one_new_folder(tmp_path, capsys):
+    folder = tmp_path / 'agents' / 'team'
+    first, second = folder / 'a' / 'AGENTS.md', folder / 'b' / 'AGENTS.md'
+    result = run({'paths': [str(first), str(second)], 'block': RULES, 'marker': MARKER}, capsys)
+    assert result['changed'] is True
+    assert result['folders_created'] == [str(tmp_path / 'agents'), str(folder), str(first.parent), str(second.parent)]
+    assert first.read_text() == second.read_text() == BEGIN + RULES + '\n' + END
+    assert mode_of(tmp_path / 'agents') == mode_of(folder) == mode_of(second.parent) == 0o700
