@@ -168,7 +168,7 @@ def missing_folders(path):
 class Plan(object):
     """What one file needs: read and judged before anything is written."""
 
-    def __init__(self, path, begin, end, block):
+    def __init__(self, path, begin, end, block, state):
         self.path = path
         self.real = os.path.realpath(path)
         self.original = None
@@ -185,23 +185,20 @@ class Plan(object):
             self.folders = missing_folders(self.real)
             self.mode = None
         self.result = with_block(self.original, begin, end, block)
-
-    def action(self, state):
         if self.original is None:
-            return 'absent' if state == 'absent' or not self.result else 'created'
-        return 'unchanged' if self.result == self.original else 'updated'
+            self.action = 'absent' if state == 'absent' or not self.result else 'created'
+        else:
+            self.action = 'unchanged' if self.result == self.original else 'updated'
+        self.mode_changed = state == 'present' and self.original is not None and self.mode != FILE_MODE
 
-    def mode_changed(self, state):
-        return state == 'present' and self.original is not None and self.mode != FILE_MODE
-
-    def diffs(self, state):
+    def diffs(self):
         """The text before and after when it changes; the mode, as ansible.builtin.file shows it, when that does."""
         found = []
-        if self.action(state) in ('created', 'updated'):
+        if self.action in ('created', 'updated'):
             found.append(dict(before_header='%s (content)' % self.path, after_header='%s (content)' % self.path,
                               before=to_text(self.original or b'', errors='surrogate_or_strict'),
                               after=to_text(self.result or b'', errors='surrogate_or_strict')))
-        if self.mode_changed(state):
+        if self.mode_changed:
             found.append(dict(before=dict(path=self.path, mode='%04o' % self.mode),
                               after=dict(path=self.path, mode='%04o' % FILE_MODE)))
         return found
@@ -232,7 +229,7 @@ def main():
     plans = []
     for path in params['paths']:
         try:
-            plans.append(Plan(path, begin, end, block))
+            plans.append(Plan(path, begin, end, block, state))
         except private.PrivateError as exc:
             module.fail_json(msg='%s Nothing was changed.' % exc)
         except (IOError, OSError) as exc:
@@ -240,13 +237,12 @@ def main():
 
     files, folders, diffs = [], [], []
     for plan in plans:
-        action = plan.action(state)
-        mode_changed = plan.mode_changed(state)
+        action, mode_changed = plan.action, plan.mode_changed
         files.append(dict(path=plan.path, action=action, mode_changed=mode_changed))
         if action == 'created':
             # Two new files may share a new folder: it is named once.
             folders.extend(folder for folder in plan.folders if folder not in folders)
-        diffs.extend(plan.diffs(state))
+        diffs.extend(plan.diffs())
         if module.check_mode or (action in ('unchanged', 'absent') and not mode_changed):
             continue
         try:
