@@ -11,6 +11,7 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.six import string_types
 from ansible.plugins.action import ActionBase
+from ansible.template import is_trusted_as_template, trust_as_template
 
 
 class ActionModule(ActionBase):
@@ -83,24 +84,67 @@ class ActionModule(ActionBase):
     def _check(self, rule):
         """The (name, message) of each way ``rule`` is broken: one per failing loop item."""
         templar = self._templar
-        if 'loop' in rule:
+        looping = 'loop' in rule
+        if looping:
             items = templar.template(rule['loop'])
             if isinstance(items, string_types) or not isinstance(items, (list, tuple)):
                 raise AnsibleError('its loop must give a list, got %r' % (items,))
         else:
             items = [None]
         thats = rule['that'] if isinstance(rule['that'], list) else [rule['that']]
+        passes = _passing_expression(thats, rule.get('when'))
         found = []
         for item in items:
-            scoped = templar
-            if 'loop' in rule:
-                variables = dict(templar.available_variables)
-                variables['item'] = item
-                scoped = templar.copy_with_new_env(available_variables=variables)
-            if 'when' in rule and not scoped.evaluate_conditional(conditional=rule['when']):
+            # ``item`` as a variable, not a local of the expression: the role's variables may use it too.
+            scoped = self._scoped(templar, item if looping else _NO_ITEM)
+            # One compile per rule and item where a condition each would cost one each; only a plain pass is
+            # taken from it: anything else is judged again, one condition at a time, as assert judges it.
+            if passes is not None and _evaluates_true(scoped, passes):
                 continue
-            for that in thats:
-                if not scoped.evaluate_conditional(conditional=that):
-                    found.append((rule.get('name', ''), scoped.template(rule['msg'])))
-                    break
+            if self._broken_one_by_one(scoped, rule, thats):
+                found.append((rule.get('name', ''), scoped.template(rule['msg'])))
         return found
+
+    @staticmethod
+    def _broken_one_by_one(scoped, rule, thats):
+        """Whether ``rule`` is broken, each condition evaluated as assert and when evaluate it."""
+        if 'when' in rule and not scoped.evaluate_conditional(conditional=rule['when']):
+            return False
+        return not all(scoped.evaluate_conditional(conditional=that) for that in thats)
+
+    @staticmethod
+    def _scoped(templar, item):
+        if item is _NO_ITEM:
+            return templar
+        variables = dict(templar.available_variables)
+        variables['item'] = item
+        return templar.copy_with_new_env(available_variables=variables)
+
+
+_NO_ITEM = object()
+
+
+def _evaluates_true(templar, expression):
+    """Whether ``expression`` is True; False when it is not or cannot be evaluated (the slow path says why)."""
+    try:
+        return templar.evaluate_expression(expression, escape_backslashes=False) is True
+    except AnsibleError:
+        return False
+
+
+def _passing_expression(thats, when):
+    """One trusted expression that is true only when the rule passes, or None when the parts cannot be joined.
+
+    True means: the condition (when) is false, or every condition (that) is true, each a real boolean as assert
+    wants it; it is evaluated in that order and stops as soon as the answer is known, as the conditions one by
+    one do. Only plain expressions from the task itself are joined: each part must be trusted as a template
+    (written in the playbook or role) and be no template indirection (``{{ }}``), which Ansible resolves first.
+    """
+    parts = list(thats) + ([] if when is None else [when])
+    for part in parts:
+        if not isinstance(part, string_types) or not is_trusted_as_template(part) or '{{' in part or '{%' in part:
+            return None
+    holds = ' and '.join('((%s) is sameas true)' % that.strip() for that in thats)
+    if when is None:
+        return trust_as_template(holds)
+    return trust_as_template('((%s) is sameas false) or (%s)' % (when.strip(), holds))
