@@ -143,7 +143,7 @@ def read_store_jobs(state_dir, models=None, default_models=None, fallback_agent=
         found = state_store.query(state_dir, 'SELECT job_json FROM cron_jobs ORDER BY sort_order, job_id',
                                   sqlite=sqlite)
     except state_store.StoreError as exc:
-        raise ActivityError('%s; use cron_source=cli to ask the CLI instead.' % exc)
+        raise ActivityError(str(exc))
     if found is None:
         return None
     path = state_store.store_path(state_dir)
@@ -157,6 +157,16 @@ def read_store_jobs(state_dir, models=None, default_models=None, fallback_agent=
                                 'OpenClaw makes of it.' % path)
         jobs.append(normalize_job(job, models, default_models, fallback_agent))
     return jobs
+
+
+def jobs_in_store(state_dir, config):
+    """The cron jobs in the state database with the models they run, [] when there is none (no Node start).
+
+    ``config`` is openclaw.json as read ({} when unreadable): it names the agents' models. Raises ActivityError.
+    """
+    models, default_models = agent_models(config)
+    jobs = read_store_jobs(state_dir, models, default_models, default_agent(config))
+    return jobs if jobs is not None else []
 
 
 def normalize_run(entry):

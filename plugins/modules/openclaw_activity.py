@@ -303,16 +303,14 @@ def main():
     jobs = None
     if 'cron_jobs' in reads or 'cron_runs' in reads:
         config = read_config(config_path)
-        models, default_models = activity.agent_models(config)
-        fallback_agent = activity.default_agent(config)
         if params['cron_source'] == 'store':
             try:
-                jobs = activity.read_store_jobs(state_dir, models, default_models, fallback_agent)
+                jobs = activity.jobs_in_store(state_dir, config)
             except activity.ActivityError as exc:
-                reader.failed('cron_jobs', str(exc), result)
-            else:
-                jobs = jobs if jobs is not None else []
+                reader.failed('cron_jobs', '%s; use cron_source=cli to ask the CLI instead.' % exc, result)
         else:
+            models, default_models = activity.agent_models(config)
+            fallback_agent = activity.default_agent(config)
             data = reader.json('cron_jobs', ['cron', 'list', '--json'], result)
             if data is not None:
                 try:

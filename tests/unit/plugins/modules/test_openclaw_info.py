@@ -19,7 +19,7 @@ import pytest
 
 from ansible.module_utils import basic
 from ansible_collections.clawfleet.openclaw.plugins.module_utils import cli, listen
-from ansible_collections.clawfleet.openclaw.plugins.modules import openclaw_info
+from ansible_collections.clawfleet.openclaw.plugins.modules import openclaw_backup, openclaw_info
 from ansible_collections.clawfleet.openclaw.tests.unit import helpers
 
 
@@ -258,3 +258,190 @@ def test_same_in_check_mode(tmp_path, monkeypatch, capsys):
     checked = run_module(host.args(_ansible_check_mode=True), capsys)
     for key in ('installed', 'version', 'config_mode', 'gateway_port', 'gateway_listeners', 'changed'):
         assert normal[key] == checked[key], key
+
+
+# reads: what the agents and sandbox roles would otherwise read in a round trip of their own
+
+def docker_recording(name):
+    with open(os.path.join(helpers.FIXTURES, 'docker', name + '.json')) as handle:
+        return json.load(handle)
+
+
+class Docker(object):
+    """A docker executable on PATH whose `docker version` answers as recorded on a real machine."""
+
+    def __init__(self, host, monkeypatch, recording):
+        bindir = host.tmp / 'docker-bin'
+        bindir.mkdir()
+        self.binary = bindir / 'docker'
+        self.binary.write_text('#!/bin/sh\nexit 99\n')
+        os.chmod(str(self.binary), 0o755)
+        monkeypatch.setenv('PATH', str(bindir))
+        self.answer = docker_recording(recording)
+        self.calls = []
+        monkeypatch.setattr(basic.AnsibleModule, 'run_command', self.run_command)
+
+    def run_command(self, args, **kwargs):
+        self.calls.append(list(args))
+        return self.answer['rc'], self.answer['stdout'], self.answer['stderr']
+
+
+def test_no_reads_asked_no_keys(tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, config=HARDENED)
+    helpers.write_cron_store(host.state, '2026.9.6', 'activity_cron_store_premium')
+    result = run_module(host.args(), capsys)
+    for key in ('cron_jobs', 'cron_jobs_error', 'docker'):
+        assert key not in result, key
+
+
+def test_cron_jobs_read_from_the_state_database_without_a_process(tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, config=HARDENED)
+    helpers.write_cron_store(host.state, '2026.9.6', 'activity_cron_store_premium')
+    result = run_module(host.args(reads=['cron_jobs']), capsys)
+    assert host.processes == []
+    assert result['cron_jobs_error'] is None
+    jobs = dict((job['name'], job) for job in result['cron_jobs'])
+    assert jobs['nightly-digest']['models'] == ['anthropic/claude-opus-4-5']
+    assert jobs['nightly-digest']['model_source'] == 'job' and jobs['nightly-digest']['enabled'] is True
+    assert 'docker' not in result
+    # the job's prompt stays on the host
+    assert 'Summarise' not in result['_raw'] and '"message"' not in result['_raw']
+
+
+def test_cron_jobs_of_an_agent_run_its_model_from_the_config(tmp_path, monkeypatch, capsys):
+    config = dict(HARDENED, agents={'entries': {'main': {'model': {'primary': 'openai/gpt-5.2-pro'}}}})
+    host = Machine(tmp_path, monkeypatch, config=config)
+    helpers.write_cron_store(host.state, '2026.9.6', 'activity_cron_store_premium')
+    result = run_module(host.args(reads=['cron_jobs']), capsys)
+    heartbeat = [job for job in result['cron_jobs'] if job['name'] == 'heartbeat-main'][0]
+    assert heartbeat['model_source'] == 'agent' and heartbeat['model'] == 'openai/gpt-5.2-pro'
+
+
+def test_no_state_database_means_no_cron_jobs(tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, config=HARDENED)
+    result = run_module(host.args(reads=['cron_jobs']), capsys)
+    assert result['cron_jobs'] == [] and result['cron_jobs_error'] is None
+
+
+def test_unreadable_state_database_is_reported_not_failed(tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, config=HARDENED, proc='loopback')
+    (host.state / 'state').mkdir()
+    (host.state / 'state' / 'openclaw.sqlite').write_text('not a database\n' * 100)
+    result = run_module(host.args(reads=['cron_jobs']), capsys)
+    assert result['_exit'] == 0 and 'failed' not in result
+    assert result['cron_jobs'] is None
+    assert 'openclaw.sqlite' in result['cron_jobs_error']
+    # the other facts are still there
+    assert result['gateway_listening'] is True and result['version'] == '2026.9.6'
+
+
+@pytest.mark.parametrize('recording,expected', [
+    ('version_reachable', dict(reachable=True, error=None)),
+    ('version_no_engine', dict(reachable=False, error='Cannot connect to the Docker daemon at '
+                               'unix:///run/clawfleet-no-engine.sock. Is the docker daemon running?')),
+    ('version_permission_denied', dict(reachable=False, error=docker_recording(
+        'version_permission_denied')['stderr'].strip())),
+    ('version_timeout', dict(reachable=False, error='`docker version` did not answer within 60 s')),
+])
+def test_docker_probe(recording, expected, tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, config=HARDENED)
+    docker = Docker(host, monkeypatch, recording)
+    result = run_module(host.args(reads=['docker']), capsys)
+    assert result['_exit'] == 0
+    assert result['docker'] == expected
+    assert docker.calls == [['timeout', '--kill-after=10', '60', str(docker.binary), 'version']]
+    assert 'cron_jobs' not in result
+
+
+def test_docker_probe_timeout_option(tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, config=HARDENED)
+    docker = Docker(host, monkeypatch, 'version_timeout')
+    result = run_module(host.args(reads=['docker', 'cron_jobs'], docker_timeout=5), capsys)
+    assert docker.calls[0][:3] == ['timeout', '--kill-after=10', '5']
+    assert result['docker'] == dict(reachable=False, error='`docker version` did not answer within 5 s')
+    assert result['cron_jobs'] == []
+
+
+def test_no_docker_executable_is_unreachable_without_a_process(tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, config=HARDENED)
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, name, *a, **k: None)
+    result = run_module(host.args(reads=['docker']), capsys)
+    assert host.processes == []
+    assert result['docker'] == dict(reachable=False, error='no docker executable on the PATH')
+
+
+def test_docker_timeout_must_be_positive(tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, config=HARDENED)
+    result = run_module(host.args(reads=['docker'], docker_timeout=0), capsys)
+    assert result['failed'] is True and 'docker_timeout must be at least 1' in result['msg']
+    assert host.processes == []
+
+
+def test_reads_same_in_check_mode(tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, config=HARDENED)
+    helpers.write_cron_store(host.state, '2026.9.6', 'activity_cron_store_premium')
+    docker = Docker(host, monkeypatch, 'version_no_engine')
+    normal = run_module(host.args(reads=['cron_jobs', 'docker']), capsys)
+    checked = run_module(host.args(reads=['cron_jobs', 'docker'], _ansible_check_mode=True), capsys)
+    assert normal['cron_jobs'] == checked['cron_jobs'] and normal['docker'] == checked['docker']
+    assert len(docker.calls) == 2
+
+
+# reads: [state_archive] says what openclaw_backup's archive_state step would do, in the same way
+
+def tree(root):
+    """Every path under ``root`` with its lstat mode and mtime: what a look that changes nothing leaves alone."""
+    found = {}
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            info = os.lstat(os.path.join(folder, name))
+            found[os.path.join(folder, name)] = (info.st_mode, info.st_mtime_ns)
+    return found
+
+
+def archive_layout(host, layout):
+    folder = host.tmp / 'openclaw-backups'
+    archive = folder / 'openclaw-state-20261202.tar.gz'
+    if layout == 'inside the state folder':
+        archive = host.state / 'openclaw-state-20261202.tar.gz'
+        helpers.put(archive, 'archive', mode=0o600)
+        return archive
+    if layout == 'nothing yet':
+        return archive
+    folder.mkdir(mode=0o700)
+    os.chmod(str(folder), 0o755 if layout == 'folder 0755' else 0o700)
+    if layout == 'a link':
+        helpers.put(host.tmp / 'elsewhere.tar.gz', 'archive', mode=0o600)
+        os.symlink(str(host.tmp / 'elsewhere.tar.gz'), str(archive))
+    elif layout == 'a folder':
+        archive.mkdir(mode=0o700)
+    elif layout != 'folder only':
+        helpers.put(archive, 'archive', mode=0o644 if layout == 'archive 0644' else 0o600)
+    return archive
+
+
+ARCHIVE_LAYOUTS = ['in place', 'nothing yet', 'folder only', 'archive 0644', 'folder 0755', 'a link', 'a folder',
+                   'inside the state folder', 'another owner']
+
+
+@pytest.mark.parametrize('layout', ARCHIVE_LAYOUTS)
+def test_state_archive_in_place_only_when_the_archive_step_would_change_nothing(layout, tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, config=HARDENED)
+    archive = archive_layout(host, 'in place' if layout == 'another owner' else layout)
+    if layout == 'another owner':
+        monkeypatch.setattr(os, 'geteuid', lambda: os.getuid() + 4242)
+    before = tree(str(tmp_path))
+    result = run_module(host.args(reads=['state_archive'], archive=str(archive)), capsys)
+    assert result['state_archive']['path'] == str(archive)
+    step = helpers.run_module(openclaw_backup, dict(state='archive_state', archive=str(archive), home=str(host.home),
+                                                    _ansible_check_mode=True), capsys)
+    assert result['state_archive']['in_place'] is (not step.get('failed') and step['changed'] is False), step
+    assert result['state_archive']['in_place'] is (layout == 'in place')
+    assert tree(str(tmp_path)) == before
+    assert host.processes == []
+
+
+def test_state_archive_needs_the_archive(tmp_path, monkeypatch, capsys):
+    host = Machine(tmp_path, monkeypatch, config=HARDENED)
+    result = run_module(host.args(reads=['state_archive']), capsys)
+    assert result['failed'] is True and 'give archive' in result['msg']
