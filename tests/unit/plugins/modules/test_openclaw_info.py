@@ -3,8 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """openclaw_info: facts from package.json, the config file and recorded socket tables.
 
-The module must start no process at all; ``run_command`` and ``subprocess``
-are replaced by traps that fail the test when called.
+The module must start no process at all, but for ``docker version`` when
+asked (``reads: [docker]``); ``run_command`` and ``subprocess`` are replaced by
+traps that fail the test when called, and the Docker probe's tests answer
+``docker version`` with real recorded outputs (``fixtures/docker``).
 """
 
 from __future__ import absolute_import, division, print_function
