@@ -23,6 +23,9 @@ description:
   - In check mode it stops there. Otherwise it validates the candidate file with the host's own
     C(openclaw config validate), keeps a timestamped C(0600) backup of the live file, and replaces it
     atomically (temporary file in the same folder, fsync, rename), mode C(0600).
+  - With O(write=stage) the validated file is left next to the live one and put in place by a second call with
+    O(write=commit), so that a running Gateway can be stopped in between and never sees the new file while it
+    runs.
   - OpenClaw does not start when nothing changes.
   - A file that is not strict JSON is never overwritten silently. Hand-written JSON5 is read through the
     JSON5 parser that ships with OpenClaw and rewritten only when I(allow_json5_rewrite) is set (comments
@@ -42,9 +45,23 @@ options:
     description:
       - Config fragments to merge, in order. Each is a dict of the keys one role owns.
       - Write them in the form of the newest OpenClaw; they are translated for the host's version.
+      - Required unless O(write=commit).
     type: list
     elements: dict
-    required: true
+  write:
+    description:
+      - C(now) validates the new file, keeps the backup and replaces O(path), all in this call.
+      - C(stage) does the same up to the backup, then leaves the validated file at C(<path>.clawfleet.staged)
+        (mode C(0600), replacing an earlier one) instead of replacing O(path); RV(staged_file) says where. A running
+        Gateway watches O(path), not that file; OpenClaw 2026.9.6 spends about 20 s of one core evaluating a
+        changed O(path) while it runs, and a stop waits for that.
+      - C(commit) puts a file left by C(stage) in place atomically and reads it back; nothing else.
+        O(fragments) is not needed. It fails, changing nothing, when there is no staged file, when it is a link or
+        belongs to another user, or when it is not the JSON that was staged.
+      - In check mode C(stage) writes nothing, like C(now); C(commit) only reports whether a staged file is there.
+    type: str
+    choices: [now, stage, commit]
+    default: now
   version:
     description: OpenClaw version the fragments are translated for. Read from the installed package when unset.
     type: str
@@ -123,6 +140,42 @@ EXAMPLES = r'''
 - name: Show what changed (secrets redacted)
   ansible.builtin.debug:
     var: applied.changes
+
+# The config role's way under systemd: validate and stage, stop the Gateway,
+# put the file in place, start the Gateway.
+- name: Validate the new openclaw.json and leave it staged
+  clawfleet.openclaw.openclaw_config:
+    path: /home/openclaw/.openclaw/openclaw.json
+    home: /home/openclaw
+    write: stage
+    fragments:
+      - gateway:
+          bind: loopback
+  become: true
+  become_user: openclaw
+  register: staged
+
+- name: Stop the Gateway before the new file goes in
+  ansible.builtin.systemd_service:
+    name: openclaw-gateway
+    state: stopped
+  become: true
+  when: staged.staged_file is defined
+
+- name: Put the staged openclaw.json in place
+  clawfleet.openclaw.openclaw_config:
+    path: /home/openclaw/.openclaw/openclaw.json
+    write: commit
+  become: true
+  become_user: openclaw
+  when: staged.staged_file is defined
+
+- name: Start the Gateway on the new file
+  ansible.builtin.systemd_service:
+    name: openclaw-gateway
+    state: started
+  become: true
+  when: staged.staged_file is defined
 '''
 
 RETURN = r'''
@@ -133,59 +186,66 @@ path:
   sample: /home/openclaw/.openclaw/openclaw.json
 version:
   description: OpenClaw version the fragments were translated for.
-  returned: always
+  returned: unless O(write=commit)
   type: str
   sample: 2026.9.6
 changes:
   description: One entry per changed path, values redacted.
-  returned: always
+  returned: unless O(write=commit)
   type: list
   elements: dict
   sample: [{path: gateway.bind, action: change, before: lan, after: loopback}]
 content_changed:
   description: Whether the settings changed (as opposed to only the file mode or the mode of O(private_dir)).
-  returned: always
+  returned: unless O(write=commit)
   type: bool
   sample: true
 compat_warnings:
   description: Keys dropped or translated for the host's version.
-  returned: always
+  returned: unless O(write=commit)
   type: list
   elements: str
   sample: ["gateway.controlUi.allowInsecureAuth dropped: OpenClaw 2026.9.6 no longer has it"]
 backup_file:
-  description: Path of the backup taken before the write.
-  returned: when a live file was replaced and I(backup) is set
+  description: Path of the backup taken before the write (with O(write=stage), before the file was staged).
+  returned: when a live file was replaced or a new one staged, and O(backup) is set
   type: str
   sample: /home/openclaw/.openclaw/openclaw.json.20261125T154210.clawfleet.bak
 includes:
   description: Paths in the file that pull in other files with C($include); those files are not changed.
-  returned: always
+  returned: unless O(write=commit)
   type: list
   elements: str
   sample: []
 validated:
   description: Whether the host's OpenClaw validated the written file.
-  returned: always
+  returned: unless O(write=commit)
   type: bool
   sample: true
 gateway_port:
   description: C(gateway.port) of the resulting config (18789 when unset), for the port check that follows.
-  returned: always
+  returned: unless O(write=commit)
   type: int
   sample: 18789
 private_dir:
   description: The change of O(private_dir)'s mode, as C({path, old, new}) with octal modes (C(old) null when it was
     created), or null when it already was C(0700) or no O(private_dir) was given.
-  returned: always
+  returned: unless O(write=commit)
   type: dict
   sample: {path: /home/openclaw/.openclaw, old: '0755', new: '0700'}
 validation_warnings:
   description: Non-fatal warnings from C(openclaw config validate).
-  returned: always
+  returned: unless O(write=commit)
   type: list
   elements: dict
   sample: []
+staged_file:
+  description:
+    - Where the validated file waits, with O(write=stage) when the settings changed.
+    - With O(write=commit), the staged file that was put in place (or, in check mode, would be).
+  returned: when a file was staged or committed
+  type: str
+  sample: /home/openclaw/.openclaw/openclaw.json.clawfleet.staged
 '''
 
 import datetime
@@ -204,6 +264,7 @@ from ansible_collections.clawfleet.openclaw.plugins.module_utils.config_core imp
     ConfigParseError, changes, dumps, find_includes, get_path, load_strict, looks_like_json5, merge_all, redact)
 
 BACKUP_SUFFIX = '.clawfleet.bak'
+STAGED_SUFFIX = '.clawfleet.staged'
 # OpenClaw treats a file that shrinks below half of a last good copy of this size as suspect.
 SHRINK_GUARD_BYTES = 512
 DEFAULT_GATEWAY_PORT = 18789
@@ -331,6 +392,51 @@ def replace_atomically(candidate, path):
         os.close(folder_fd)
 
 
+def commit_staged(module, path):
+    """Put the file a `stage` call left in place, or fail and change nothing."""
+    staged = path + STAGED_SUFFIX
+    keep = '%s was not changed.' % path
+    try:
+        st = os.lstat(staged)
+    except OSError:
+        module.fail_json(msg='there is no staged file %s to put in place; %s Run openclaw_config with write: stage '
+                             'first (the config role does), then commit.' % (staged, keep))
+    if not stat.S_ISREG(st.st_mode):
+        module.fail_json(msg='%s is not a regular file (a link?); it was not put in place and %s Remove it and run '
+                             'the play again.' % (staged, keep))
+    try:
+        private.check_owner(staged, st, False)
+    except private.PrivateError as exc:
+        module.fail_json(msg='%s %s' % (keep, exc))
+    if stat.S_IMODE(st.st_mode) != 0o600:
+        module.fail_json(msg='%s has mode %04o, not the 0600 it was staged with; it was not put in place and %s '
+                             'Remove it and run the play again.' % (staged, stat.S_IMODE(st.st_mode), keep))
+    if os.path.islink(path):
+        module.fail_json(msg='%s is a symlink; OpenClaw skips permission checks on linked configs. %s Replace it '
+                             'with a regular file or point openclaw_config_path at the target.' % (path, keep))
+    try:
+        with open(staged, 'rb') as handle:
+            planned = load_strict(handle.read().decode('utf-8'))
+        if not isinstance(planned, dict):
+            raise ConfigParseError('not a JSON object')
+    except (ConfigParseError, UnicodeDecodeError) as exc:
+        module.fail_json(msg='%s is not the JSON that was staged (%s); it was not put in place and %s Remove it '
+                             'and run the play again.' % (staged, exc, keep))
+    result = dict(changed=True, path=path, staged_file=staged)
+    if module.check_mode:
+        module.exit_json(**result)
+    try:
+        replace_atomically(staged, path)
+    except OSError as exc:
+        module.fail_json(msg='could not put %s in place: %s; %s' % (staged, exc, keep))
+    with open(path, 'rb') as handle:
+        landed = json.loads(handle.read().decode('utf-8'))
+    if landed != planned:
+        module.fail_json(msg='%s does not hold the staged settings after the rename; restore the backup '
+                             '(%s.*%s) by hand.' % (path, path, BACKUP_SUFFIX), **result)
+    module.exit_json(**result)
+
+
 def meta_for(version):
     """The ``meta`` block the host's OpenClaw writes when it creates a file."""
     meta = {'lastTouchedVersion': version}
@@ -343,7 +449,8 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             path=dict(type='path', required=True),
-            fragments=dict(type='list', elements='dict', required=True),
+            fragments=dict(type='list', elements='dict'),
+            write=dict(type='str', default='now', choices=['now', 'stage', 'commit']),
             version=dict(type='str'),
             validate=dict(type='bool', default=True),
             backup=dict(type='bool', default=True),
@@ -355,9 +462,12 @@ def main():
             timeout=dict(type='int', default=120),
             private_dir=dict(type='path'),
         ),
+        required_if=[('write', 'now', ['fragments']), ('write', 'stage', ['fragments'])],
         supports_check_mode=True,
     )
     path = module.params['path']
+    if module.params['write'] == 'commit':
+        commit_staged(module, path)
     folder_change = None
     if module.params['private_dir']:
         try:
@@ -462,6 +572,15 @@ def main():
                                      'was not changed. Report this with your OpenClaw version (%s).' % version)
     if live.exists and module.params['backup']:
         result['backup_file'] = take_backup(module, path, module.params['backups_to_keep'])
+    if module.params['write'] == 'stage':
+        staged = path + STAGED_SUFFIX
+        try:
+            replace_atomically(candidate, staged)
+        except OSError as exc:
+            os.unlink(candidate)
+            module.fail_json(msg='could not stage the new file as %s: %s; %s was not changed.' % (staged, exc, path))
+        result['staged_file'] = staged
+        module.exit_json(**result)
     try:
         replace_atomically(candidate, path)
     except OSError as exc:

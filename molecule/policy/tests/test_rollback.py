@@ -1,5 +1,9 @@
 """A change that breaks the Gateway is rolled back, and the play names it.
 
+Also: a staged openclaw.json that cannot be put in place (``commit_missing.yml``:
+the restart handler as the apply step leaves it, the staged file gone) leaves the
+file as it was, starts the Gateway again on it, and fails naming why.
+
 Runs the gateway role on its own (``gateway_alone.yml``: the role applies its
 own fragment and restarts the Gateway, as when a user runs one role) on
 policy-current, after the converge of every role, with a port another process
@@ -61,3 +65,29 @@ def test_broken_change_is_rolled_back_and_named():
     assert '"held_by_service": true' in back.stdout, back.stdout
     assert set(listeners(host, GOOD_PORT)) <= {'127.0.0.1', '[::1]'}
     assert listeners(host, GOOD_PORT), 'the Gateway did not come back on its previous port'
+
+
+def test_a_staged_file_that_cannot_go_in_leaves_the_gateway_running_on_the_old_one():
+    inventory = os.environ['MOLECULE_INVENTORY_FILE']
+    scenario = os.environ['MOLECULE_SCENARIO_DIRECTORY']
+    host = testinfra.get_host('ansible://%s?ansible_inventory=%s' % (HOST, inventory))
+    before = host.file(CONFIG).content_string
+    started_before = host.run('systemctl show -p ExecMainStartTimestampMonotonic --value openclaw-gateway').stdout
+    run = subprocess.run(
+        ['ansible-playbook', '-i', inventory, os.path.join(scenario, 'commit_missing.yml'), '--limit', HOST],
+        capture_output=True, text=True, timeout=600, check=False)
+    output = run.stdout + run.stderr
+    assert run.returncode != 0, output
+    assert 'The new openclaw.json on %s could not be put in place' % HOST in output, output
+    assert 'there is no staged file %s.clawfleet.staged' % CONFIG in output, output
+    assert 'The Gateway was started again on the file it had' in output, output
+    assert 'the settings of this run (gateway.bind) are not applied' in output, output
+    assert 'was not healthy' not in output, output
+    assert host.file(CONFIG).content_string == before
+    assert not host.file(CONFIG + '.clawfleet.staged').exists
+    # Stopped and started: a new main process, serving its port on loopback only.
+    started_after = host.run('systemctl show -p ExecMainStartTimestampMonotonic --value openclaw-gateway').stdout
+    assert started_after != started_before
+    assert host.service('openclaw-gateway').is_running
+    assert set(listeners(host, GOOD_PORT)) <= {'127.0.0.1', '[::1]'}
+    assert listeners(host, GOOD_PORT), 'the Gateway is not serving its port again'

@@ -765,3 +765,137 @@ def test_a_config_file_of_another_user_fails_with_the_fix(tmp_path, monkeypatch,
     assert result['failed'] is True
     assert 'was not changed' in result['msg'] and 'chown ' in result['msg']
     assert host.live_bytes() == old and host.calls == []
+
+
+# --------------------------------------------------------------------------
+# write: stage, then commit (the config role's way under systemd).
+# --------------------------------------------------------------------------
+
+def commit_args(host, **extra):
+    args = {'path': str(host.path), 'write': 'commit'}
+    args.update(extra)
+    return args
+
+
+def test_stage_validates_and_leaves_the_live_file_then_commit_puts_it_in_place(tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6', LIVE_96)
+    old = host.live_bytes()
+    old_inode = os.stat(str(host.path)).st_ino
+    staged = str(host.path) + '.clawfleet.staged'
+
+    result = run_module(host.args([GATEWAY_FRAGMENT], write='stage'), capsys)
+    assert result['changed'] is True and result['content_changed'] is True and result['validated'] is True
+    assert result['staged_file'] == staged
+    # The live file a running Gateway watches is untouched; its backup is already taken.
+    assert host.live_bytes() == old and os.stat(str(host.path)).st_ino == old_inode
+    with open(result['backup_file'], 'rb') as handle:
+        assert handle.read() == old
+    st = os.stat(staged)
+    assert stat.S_IMODE(st.st_mode) == 0o600
+    # The file OpenClaw validated is the one staged, renamed, not copied.
+    assert len(host.calls) == 1 and st.st_ino == host.calls[0]['inode']
+    assert not os.path.exists(host.calls[0]['candidate'])
+    with open(staged, 'rb') as handle:
+        assert json.loads(handle.read().decode('utf-8')) == merged_96_expected()
+    assert host.listing() == sorted(['openclaw.json', 'openclaw.json.clawfleet.staged',
+                                     os.path.basename(result['backup_file'])])
+
+    committed = run_module(commit_args(host), capsys)
+    assert committed['changed'] is True and committed['staged_file'] == staged
+    assert not os.path.exists(staged)
+    assert os.stat(str(host.path)).st_ino == st.st_ino
+    assert stat.S_IMODE(os.stat(str(host.path)).st_mode) == 0o600
+    assert json.loads(host.live_bytes().decode('utf-8')) == merged_96_expected()
+    # Committing starts no OpenClaw.
+    assert len(host.calls) == 1
+
+
+def test_stage_replaces_an_earlier_staged_file(tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6', LIVE_96)
+    staged = host.state / 'openclaw.json.clawfleet.staged'
+    staged.write_text('{"left": "from a run that stopped"}\n')
+    os.chmod(str(staged), 0o600)
+    result = run_module(host.args([GATEWAY_FRAGMENT], write='stage'), capsys)
+    assert result['staged_file'] == str(staged)
+    assert json.loads(staged.read_text()) == merged_96_expected()
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_stage_without_a_change_or_in_check_mode_stages_nothing(check_mode, tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6', LIVE_96)
+    old = host.live_bytes()
+    fragment = GATEWAY_FRAGMENT if check_mode else {'gateway': {'bind': 'lan'}}
+    result = run_module(host.args([fragment], write='stage', _ansible_check_mode=check_mode), capsys)
+    assert result['changed'] is check_mode
+    assert 'staged_file' not in result and 'backup_file' not in result
+    assert host.listing() == ['openclaw.json'] and host.live_bytes() == old and host.calls == []
+
+
+def test_stage_fails_like_now_when_openclaw_rejects_the_file(tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6', LEAKY_LIVE, answer='invalid')
+    old = host.live_bytes()
+    result = run_module(host.args([SECRET_FRAGMENT], write='stage'), capsys)
+    assert result['failed'] is True and 'rejected the new config' in result['msg']
+    assert host.listing() == ['openclaw.json'] and host.live_bytes() == old
+
+
+def test_commit_in_check_mode_changes_nothing(tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6', LIVE_96)
+    old = host.live_bytes()
+    run_module(host.args([GATEWAY_FRAGMENT], write='stage'), capsys)
+    listing = host.listing()
+    result = run_module(commit_args(host, _ansible_check_mode=True), capsys)
+    assert result['changed'] is True
+    assert host.live_bytes() == old and host.listing() == listing
+
+
+def staged_as(host, content, mode=0o600, link=False):
+    staged = host.state / 'openclaw.json.clawfleet.staged'
+    if link:
+        target = host.state / 'elsewhere.json'
+        target.write_text(content)
+        os.symlink(str(target), str(staged))
+    else:
+        staged.write_text(content)
+        os.chmod(str(staged), mode)
+    return staged
+
+
+@pytest.mark.parametrize('content,mode,link,message', [
+    (None, 0o600, False, 'there is no staged file'),
+    ('{"gateway": {}}\n', 0o600, True, 'is not a regular file (a link?)'),
+    ('{"gateway": {}}\n', 0o644, False, 'has mode 0644, not the 0600 it was staged with'),
+    ('{"gateway": {', 0o600, False, 'is not the JSON that was staged'),
+    ('[1, 2]\n', 0o600, False, 'is not the JSON that was staged'),
+], ids=['missing', 'link', 'mode', 'truncated', 'not-an-object'])
+def test_commit_refuses_what_was_not_staged_and_changes_nothing(content, mode, link, message, tmp_path,
+                                                                monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6', LIVE_96)
+    old = host.live_bytes()
+    if content is not None:
+        staged_as(host, content, mode, link)
+    listing = host.listing()
+    result = run_module(commit_args(host), capsys)
+    assert result['failed'] is True
+    assert message in result['msg'] and ('%s was not changed' % host.path) in result['msg']
+    assert host.live_bytes() == old and host.listing() == listing and host.calls == []
+
+
+def test_commit_refuses_a_staged_file_of_another_user(tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6', LIVE_96)
+    old = host.live_bytes()
+    staged_as(host, '{"gateway": {}}\n')
+    monkeypatch.setattr(os, 'geteuid', lambda: 4242)
+    result = run_module(commit_args(host), capsys)
+    assert result['failed'] is True
+    assert 'was not changed' in result['msg'] and 'chown ' in result['msg']
+    assert host.live_bytes() == old and (host.state / 'openclaw.json.clawfleet.staged').exists()
+
+
+@pytest.mark.parametrize('write', ['now', 'stage'])
+def test_fragments_are_required_to_write_or_stage(write, tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6', LIVE_96)
+    old = host.live_bytes()
+    result = run_module({'path': str(host.path), 'write': write}, capsys)
+    assert result['failed'] is True and 'fragments' in result['msg']
+    assert host.live_bytes() == old and host.listing() == ['openclaw.json']
