@@ -153,6 +153,16 @@ def test_listeners_deduplicate_reuseport_sockets():
         {'address': '127.0.0.1', 'family': 'ipv4', 'port': 18789, 'loopback': True}]
 
 
+def test_a_socket_the_table_shows_twice_is_listed_once():
+    # Reading /proc/net/tcp while other programs open sockets can repeat a line (same inode): one socket, one holder.
+    line = '   %d: 0100007F:4965 00000000:0000 0A 00000000:00000000 00:00000000 00000000  0 0 %s 1\n'
+    text = 'header\n' + line % (0, '100') + line % (1, '100') + line % (2, '101')
+    assert [sock['inode'] for sock in listen.listening_sockets(18789, {'ipv4': text})] == ['100', '101']
+    # An inode the kernel does not give (0) says nothing about sameness: both lines stay.
+    zero = 'header\n' + line % (0, '0') + line % (1, '0')
+    assert len(listen.listening_sockets(18789, {'ipv4': zero})) == 2
+
+
 def test_read_tables_tolerates_missing_ipv6(tmp_path):
     v4 = tmp_path / 'tcp'
     v4.write_text(tables('loopback')['ipv4'])
