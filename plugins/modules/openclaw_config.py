@@ -268,6 +268,8 @@ STAGED_SUFFIX = '.clawfleet.staged'
 # OpenClaw treats a file that shrinks below half of a last good copy of this size as suspect.
 SHRINK_GUARD_BYTES = 512
 DEFAULT_GATEWAY_PORT = 18789
+LINKED_CONFIG = ('%s is a symlink; OpenClaw skips permission checks on linked configs. Replace it with a regular '
+                 'file or point openclaw_config_path at the target.')
 
 JSON5_READER = (
     "const {createRequire}=require('module');"
@@ -290,9 +292,7 @@ class ConfigFile(object):
         if self.exists:
             st = os.lstat(path)
             if stat.S_ISLNK(st.st_mode):
-                raise ConfigParseError('%s is a symlink; OpenClaw skips permission checks on linked configs. '
-                                       'Replace it with a regular file or point openclaw_config_path at the target.'
-                                       % path)
+                raise ConfigParseError(LINKED_CONFIG % path)
             with open(path, 'rb') as handle:
                 raw = handle.read()
             try:
@@ -412,8 +412,7 @@ def commit_staged(module, path):
         module.fail_json(msg='%s has mode %04o, not the 0600 it was staged with; it was not put in place and %s '
                              'Remove it and run the play again.' % (staged, stat.S_IMODE(st.st_mode), keep))
     if os.path.islink(path):
-        module.fail_json(msg='%s is a symlink; OpenClaw skips permission checks on linked configs. %s Replace it '
-                             'with a regular file or point openclaw_config_path at the target.' % (path, keep))
+        module.fail_json(msg='%s %s' % (LINKED_CONFIG % path, keep))
     try:
         with open(staged, 'rb') as handle:
             planned = load_strict(handle.read().decode('utf-8'))
@@ -429,11 +428,16 @@ def commit_staged(module, path):
         replace_atomically(staged, path)
     except OSError as exc:
         module.fail_json(msg='could not put %s in place: %s; %s' % (staged, exc, keep))
+    exit_after_reading_back(module, path, planned, 'the newest %s.*%s' % (path, BACKUP_SUFFIX), result)
+
+
+def exit_after_reading_back(module, path, planned, backup, result):
+    """Read back what landed, as a last check that the file says what was planned."""
     with open(path, 'rb') as handle:
         landed = json.loads(handle.read().decode('utf-8'))
     if landed != planned:
-        module.fail_json(msg='%s does not hold the staged settings after the rename; restore the backup '
-                             '(%s.*%s) by hand.' % (path, path, BACKUP_SUFFIX), **result)
+        module.fail_json(msg='%s does not hold the planned settings after the write; restore %s' % (path, backup),
+                         **result)
     module.exit_json(**result)
 
 
@@ -587,13 +591,7 @@ def main():
         os.unlink(candidate)
         module.fail_json(msg='could not replace %s: %s' % (path, exc))
 
-    # Read back what landed, as a last check that the file says what was planned.
-    with open(path, 'rb') as handle:
-        landed = json.loads(handle.read().decode('utf-8'))
-    if landed != after:
-        module.fail_json(msg='%s does not hold the planned settings after the write; restore %s'
-                             % (path, result.get('backup_file', 'the backup')), **result)
-    module.exit_json(**result)
+    exit_after_reading_back(module, path, after, result.get('backup_file', 'the backup'), result)
 
 
 if __name__ == '__main__':
