@@ -273,12 +273,20 @@ def measured(containers, action):
             'peak_mb': {c: round(b / 2 ** 20) for c, b in peak.items()}, 'outcome': outcome}
 
 
+def role_tasks(tasks):
+    """The tasks that run a role, in the order the play runs them, blocks (and their rescue and always) included."""
+    for task in tasks:
+        if 'ansible.builtin.import_role' in task or 'ansible.builtin.include_role' in task:
+            yield task
+        for section in ('block', 'rescue', 'always'):
+            yield from role_tasks(task.get(section, []))
+
+
 def floor_playbook(workdir):
     """harden.yml's fact gathering and one stat per role it runs: its module round trips, doing nothing."""
     with open(os.path.join(REPO, 'playbooks', 'harden.yml')) as handle:
         play = yaml.safe_load(handle)[0]
-    roles = [task for section in ('pre_tasks', 'tasks', 'post_tasks') for task in play.get(section, [])
-             if 'ansible.builtin.import_role' in task or 'ansible.builtin.include_role' in task]
+    roles = [task for section in ('pre_tasks', 'tasks', 'post_tasks') for task in role_tasks(play.get(section, []))]
     floor = [{'name': 'The floor: %d module round trips per host' % len(roles), 'hosts': 'openclaw_hosts',
               'gather_facts': play.get('gather_facts', True), 'gather_subset': play.get('gather_subset', ['all']),
               'tasks': [{'name': 'Round trip %d (%s)' % (i, task['name']), 'ansible.builtin.stat': {'path': '/'}}
