@@ -155,6 +155,16 @@ options:
       verified as it is made).
     type: bool
     default: false
+  prune_with_new_archive:
+    description:
+      - Whether O(state=present) keeps the O(keep) newest archives in the same call when it makes a new one.
+      - V(false) leaves every older archive in place when a new one is made, for a later O(state=prune) call, and
+        returns RV(prune_deferred). It is for a play that may still reject what the new archive holds, so that
+        every older archive is still there if it does. C(playbooks/harden.yml) judges the Gateway on the new
+        openclaw.json after the backup, and on a rollback removes the new archive. A call that makes no archive
+        prunes as usual, and so does check mode (its report is the play's end state).
+    type: bool
+    default: true
   forbidden_dirs:
     description: O(state=present) refuses a O(backup_dir) whose real path is one of these folders (shared places such
       as C(/tmp) or C(/home)).
@@ -301,6 +311,11 @@ pruned:
   returned: state is prune or present
   type: list
   elements: str
+prune_deferred:
+  description: O(state=present) made a new archive and left the pruning to a later O(state=prune) call
+    (O(prune_with_new_archive=false)); RV(archives) lists every archive then.
+  returned: state is present
+  type: bool
 verified_existing:
   description: O(state=present) verified the newest archive because it made none (O(verify_existing)).
   returned: when it did
@@ -605,7 +620,13 @@ def do_present(host):
         if row['mode'] != '0600' and os.path.exists(row['path']):
             keep(host, row['path'], 0o600, False)
             row['mode'] = '0600'
-    do_prune(host, rows)
+    # Check mode changes nothing to reject later: its prediction prunes at once, as the play's end state will.
+    result['prune_deferred'] = (bool(result['created']) and not params['prune_with_new_archive']
+                                and not host.module.check_mode)
+    if result['prune_deferred']:
+        result.update(archives=rows, pruned=[])
+    else:
+        do_prune(host, rows)
     if host.module._diff:
         after = result['archives']
         result['diff'] = dict(
@@ -765,6 +786,7 @@ def main():
         timeout=dict(type='int', default=600),
         private_parent=dict(type='bool', default=False),
         verify_existing=dict(type='bool', default=False),
+        prune_with_new_archive=dict(type='bool', default=True),
         forbidden_dirs=dict(type='list', elements='path', default=[]),
         public_pattern=dict(type='str', default=''),
     )

@@ -14,7 +14,10 @@ fails naming `gateway.port` and the process that holds it.
 
 Then the same broken change through ``playbooks/harden.yml``, which runs the
 secrets gate and the backup while the Gateway starts and judges it after them:
-the rollback also removes the archive made from the rejected file.
+the rollback also removes the archive made from the rejected file, and every
+older archive is still there (the pruning waits for a healthy Gateway). Last,
+a harden.yml run that is accepted prunes to openclaw_backups_keep after the
+judgement.
 """
 import json
 import os
@@ -112,6 +115,19 @@ def archives(host):
     return sorted(name for name in listing.stdout.split() if name.endswith('.tar.gz'))
 
 
+def older_archives(host):
+    """The archives in BACKUPS, after making two with OpenClaw's own backup and dating them days back when there
+    are none (the policy roles make none): a run then makes a new one, and a prune has one to delete."""
+    if not archives(host):
+        for days in (3, 2):
+            made = host.run('runuser -u openclaw -- env HOME=/home/openclaw sh -c "umask 077 && mkdir -p %s && '
+                            'openclaw backup create --output %s --json"' % (BACKUPS, BACKUPS))
+            assert made.rc == 0, made.stdout + made.stderr
+            archive = json.loads(made.stdout[made.stdout.index('{'):])['archivePath']
+            assert host.run('touch -d "%d days ago" %s' % (days, archive)).rc == 0
+    return archives(host)
+
+
 def test_harden_judges_the_gateway_after_the_backup_and_removes_the_archive_of_a_rejected_change():
     """playbooks/harden.yml backs up while the Gateway starts; a Gateway that is then not healthy gets the
     previous openclaw.json back, and the archive made from the rejected file goes too."""
@@ -119,10 +135,12 @@ def test_harden_judges_the_gateway_after_the_backup_and_removes_the_archive_of_a
     scenario = os.environ['MOLECULE_SCENARIO_DIRECTORY']
     host = testinfra.get_host('ansible://%s?ansible_inventory=%s' % (HOST, inventory))
     before = json.loads(host.file(CONFIG).content_string)
-    archives_before = archives(host)
+    archives_before = older_archives(host)
+    # As many archives kept as there are: pruning with the new archive would delete the oldest.
     output, returncode = run_with_the_port_taken(host, [
         'ansible-playbook', '-i', inventory, os.path.join(scenario, '..', '..', 'playbooks', 'harden.yml'),
-        '--limit', HOST, '-e', 'openclaw_gateway_port=%d' % TAKEN_PORT, '-e', 'openclaw_service_health_timeout=20'])
+        '--limit', HOST, '-e', 'openclaw_gateway_port=%d' % TAKEN_PORT, '-e', 'openclaw_service_health_timeout=20',
+        '-e', 'openclaw_backups_keep=%d' % len(archives_before), '-e', 'openclaw_backups_max_age_hours=0'])
     assert returncode != 0, output
     # The backup ran, and made a new archive, before the Gateway was judged.
     made = re.search(r'%s: new archive (%s/\S+\.tar\.gz), verified' % (HOST, BACKUPS), output)
@@ -134,3 +152,23 @@ def test_harden_judges_the_gateway_after_the_backup_and_removes_the_archive_of_a
     assert not host.file(made.group(1)).exists
     assert archives(host) == archives_before
     assert_back_on_the_previous_config(host, inventory, before)
+
+
+def test_an_accepted_harden_keeps_the_newest_archives_after_the_judgement():
+    """The same play, nothing broken, a new archive forced: pruned to openclaw_backups_keep once judged."""
+    inventory = os.environ['MOLECULE_INVENTORY_FILE']
+    scenario = os.environ['MOLECULE_SCENARIO_DIRECTORY']
+    host = testinfra.get_host('ansible://%s?ansible_inventory=%s' % (HOST, inventory))
+    archives_before = older_archives(host)
+    run = subprocess.run(
+        ['ansible-playbook', '-i', inventory, os.path.join(scenario, '..', '..', 'playbooks', 'harden.yml'),
+         '--limit', HOST, '-e', 'openclaw_backups_max_age_hours=0', '-e', 'openclaw_backups_keep=%d' % len(archives_before)],
+        capture_output=True, text=True, timeout=900, check=False)
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output
+    made = re.search(r'%s: new archive (%s/\S+\.tar\.gz), verified' % (HOST, BACKUPS), output)
+    assert made, output
+    assert 'archive(s) for now, the newest %d kept once the play accepts the new one' % len(archives_before) in output
+    assert output.index(made.group(0)) < output.index('Now that the new archive is accepted, keep the newest archives, '
+                                                      'N = %d' % len(archives_before)), output
+    assert archives(host) == sorted(archives_before[1:] + [os.path.basename(made.group(1))])

@@ -335,6 +335,36 @@ def test_present_makes_folders_archive_and_modes_private_and_prunes_then_changes
     assert len(host.calls) == 1, 'a run with nothing to do starts no OpenClaw CLI'
 
 
+def test_present_can_leave_the_older_archives_until_the_play_accepts_the_new_one(tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6', [
+        (['backup', 'create', '--output', '<HOME>/Backups', '--verify', '--json'], 'backup_create', writes_archive)])
+    host.backups = host.home / 'backups' / 'openclaw'
+    older = [str(put(host.backups / ('2026-11-0%dT03-15-00.000+00-00-openclaw-backup.tar.gz' % day),
+                     age=(40 - day) * HOUR)) for day in (1, 2)]
+    result = run(host, capsys, **present_args(host, host.backups, prune_with_new_archive=False))
+    assert result['_exit'] == 0, result.get('msg')
+    assert result['created'] is True and result['prune_deferred'] is True and result['pruned'] == []
+    assert [row['path'] for row in result['archives']] == [result['archive'], older[1], older[0]]
+    assert all(os.path.exists(path) for path in older)
+    # The play accepted the new archive: the later prune keeps the newest two.
+    pruned = run(host, capsys, state='prune', backup_dir=str(host.backups), keep=2)
+    assert pruned['pruned'] == [older[0]] and not os.path.exists(older[0])
+
+
+def test_present_without_a_new_archive_or_in_check_mode_prunes_at_once(tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6')
+    host.backups = host.home / 'backups' / 'openclaw'
+    older = [str(put(host.backups / ('2026-11-0%dT03-15-00.000+00-00-openclaw-backup.tar.gz' % day),
+                     age=(10 - day) * HOUR)) for day in (1, 2, 3)]
+    predicted = run(host, capsys, _ansible_check_mode=True,
+                    **present_args(host, host.backups, prune_with_new_archive=False, max_age_hours=0))
+    assert predicted['created'] is True and predicted['prune_deferred'] is False
+    assert predicted['pruned'] == [older[1], older[0]] and all(os.path.exists(path) for path in older)
+    result = run(host, capsys, **present_args(host, host.backups, prune_with_new_archive=False))
+    assert result['created'] is False and result['prune_deferred'] is False
+    assert result['pruned'] == [older[0]] and not os.path.exists(older[0])
+
+
 def test_present_in_check_mode_reports_and_changes_nothing(tmp_path, monkeypatch, capsys):
     host = Host(tmp_path, monkeypatch, '2026.9.6')
     folder = host.home / 'backups' / 'openclaw'
