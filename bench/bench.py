@@ -16,6 +16,9 @@ and, on one host, the ways without the collection:
   patch        one `openclaw config patch --file` with the same settings, on
                the unsafe config and again on the patched one
   restart      the Gateway restart and wait for its port, on its own
+  patch_restart  the patch on the unsafe config, then the restart at once
+A restart whose shutdown waited until OpenClaw's own deadline is measured
+once more; the table says so.
 Node starts per host are counted with the kernel's process accounting inside
 each container (bench/pacct.py), peak anonymous memory per host from its cgroup.
 
@@ -51,6 +54,9 @@ PORT = 18789
 NODE_NAMES = re.compile(r'^(node|openclaw|MainThread|SignalInspector|V8Worker|WorkerThread|libuv-worker'
                         r'|DelayedTaskSche)')
 VAULT = os.path.join(REPO, 'inventories', 'example', 'vault-password.test-only')
+# OpenClaw 2026.9.6's warning when a shutdown gives up waiting (src/gateway, `shutdown deadline reached; abandoning
+# unfinished cleanup and active work before restart; ...`).
+SHUTDOWN_DEADLINE = 'shutdown deadline reached'
 
 
 def log(message):
@@ -348,21 +354,57 @@ def merge_patch(changes):
 
 
 def restart_gateway(container):
-    """Restart the Gateway and wait for its port: True, or the journal's last lines when it does not listen."""
+    """Restart the Gateway and wait for its port: whether it listens (True, or the journal's last lines) and
+    whether its shutdown stalled until OpenClaw's own deadline."""
+    began = time.time()
     docker_exec(container, ['systemctl', 'restart', 'openclaw-gateway'])
     deadline = time.monotonic() + 180
+    listening = None
     while time.monotonic() < deadline:
         if docker_exec(container, ['ss', '-Hltn', 'sport = :%d' % PORT], check=False).stdout.strip():
-            return True
+            listening = True
+            break
         time.sleep(0.25)
-    journal = docker_exec(container, ['journalctl', '-u', 'openclaw-gateway', '-n', '15', '--no-pager', '-o', 'cat'],
-                          check=False)
-    return 'not listening after 180 s: ' + journal.stdout[-1500:]
+    journal = docker_exec(container, ['journalctl', '-u', 'openclaw-gateway', '--since', '@%d' % int(began),
+                                      '--no-pager', '-o', 'cat'], check=False).stdout
+    if listening is None:
+        listening = 'not listening after 180 s: ' + journal[-1500:]
+    return {'gateway': listening, 'stalled_shutdown': shutdown_stalled(journal)}
+
+
+def shutdown_stalled(journal):
+    """Whether the Gateway's log says its shutdown waited until OpenClaw's deadline (about 85 s under systemd).
+
+    Seen on these containers with Telegram enabled and no network: a channel that does not stop after its abort
+    keeps the old process until the deadline, and the restart measures that wait, not the way by hand.
+    """
+    return SHUTDOWN_DEADLINE in journal
+
+
+def measured_unstalled(containers, setup, action, what):
+    """measured(action) after setup(); once more when the Gateway's shutdown stalled until OpenClaw's deadline.
+
+    The seconds of a stalled attempt stay in the result (stalled_attempts); a second stall is kept and shown as
+    such in the table, never taken for the way's usual cost.
+    """
+    stalled = []
+    while True:
+        setup()
+        result = measured(containers, action)
+        if not result['outcome'].get('stalled_shutdown') or len(stalled) == 1:
+            break
+        stalled.append(result['seconds'])
+        log('%s: the Gateway waited for its shutdown deadline (%.1f s); measuring again' % (what, result['seconds']))
+    result['stalled_attempts'] = stalled
+    return result
 
 
 def by_hand(fleet, changes):
     """The naive way, config patch and the restart on the fleet's first host, each from the unsafe config."""
     container, results = fleet.containers[0], {}
+
+    def unsafe():
+        fleet.prepare(limit=fleet.names[0])
 
     def naive():
         failed = []
@@ -373,13 +415,11 @@ def by_hand(fleet, changes):
             if result.returncode != 0:
                 # The path and OpenClaw's last words, never the value set.
                 failed.append('%s: %s' % (cli_path(segments), (result.stderr or result.stdout).strip()[-300:]))
-        return {'calls': len(changes), 'failed_calls': failed, 'gateway': restart_gateway(container)}
+        return dict(restart_gateway(container), calls=len(changes), failed_calls=failed)
 
-    fleet.prepare(limit=fleet.names[0])
     log('naive: %d openclaw config set/unset calls on %s' % (len(changes), fleet.names[0]))
-    results['naive'] = measured([container], naive)
+    results['naive'] = measured_unstalled([container], unsafe, naive, 'naive')
 
-    fleet.prepare(limit=fleet.names[0])
     patch = json.dumps(merge_patch(changes))
     # Through a file only root and the OpenClaw user read (it may hold SecretRefs, never values).
     run(['docker', 'exec', '-i', container, 'install', '-m', '0600', '-o', 'openclaw', '/dev/stdin', '/tmp/bench.patch.json'],
@@ -394,10 +434,18 @@ def by_hand(fleet, changes):
             outcome['error'] = (result.stderr or result.stdout).strip()[-300:]
         return outcome
 
-    log('config patch on the unsafe config, the restart it needs, then the same patch again')
+    log('config patch on the unsafe config, the restart on its own, then the same patch again')
+    unsafe()
     results['patch_changed'] = measured([container], patch_once)
-    results['restart'] = measured([container], lambda: {'gateway': restart_gateway(container)})
+    results['restart'] = measured_unstalled([container], lambda: None, lambda: restart_gateway(container), 'restart')
     results['patch_unchanged'] = measured([container], patch_once)
+
+    def patch_then_restart():
+        return dict(restart_gateway(container), patch=patch_once())
+
+    # As typed by hand: the restart right after the patch, while the Gateway may be evaluating the new file.
+    log('config patch on the unsafe config, then the restart at once')
+    results['patch_restart'] = measured_unstalled([container], unsafe, patch_then_restart, 'patch_restart')
     docker_exec(container, ['rm', '-f', '/tmp/bench.patch.json'])
     return results
 
@@ -460,9 +508,9 @@ def table(results, machine):
     for fleet in results:
         for kind, result in fleet['runs'].items():
             changed = result['outcome'].get('changed', {}) if isinstance(result.get('outcome'), dict) else {}
-            lines.append('| %d | %s | %.1f | %d | %d | %s |' % (
-                fleet['hosts'], kind, result['seconds'], per_host(result, 'node_starts'), per_host(result, 'peak_mb'),
-                max(changed.values()) if changed else ''))
+            lines.append('| %d | %s | %s | %d | %d | %s |' % (
+                fleet['hosts'], kind, seconds_cell(result), per_host(result, 'node_starts'),
+                per_host(result, 'peak_mb'), max(changed.values()) if changed else ''))
     lines += ['', '| ratio | value | target |', '|---|---|---|']
     by_size = {fleet['hosts']: fleet['runs'] for fleet in results}
     ratios = []
@@ -477,14 +525,31 @@ def table(results, machine):
     one = by_size.get(min(by_size))
     if one and 'naive' in one:
         converge = one['converge']['seconds']
-        patch_restart = one['patch_changed']['seconds'] + one['restart']['seconds']
-        ratios += [('naive / converge', one['naive']['seconds'] / converge, '>= 10'),
+        ratios += [('naive / converge', one['naive']['seconds'] / converge, judged(one['naive'], '>= 10')),
                    ('config patch / converge', one['patch_changed']['seconds'] / converge, ''),
-                   ('(config patch + restart) / converge', patch_restart / converge, '>= 1'),
+                   ('(config patch, then restart) / converge', one['patch_restart']['seconds'] / converge,
+                    judged(one['patch_restart'], '>= 1')),
                    ('config patch (unchanged) / idempotent', one['patch_unchanged']['seconds'] / one['idempotent']['seconds'],
                     '')]
     lines += ['| %s | %.2f | %s |' % ratio for ratio in ratios]
     return '\n'.join(lines)
+
+
+def seconds_cell(result):
+    stalled = ['%.1f' % seconds for seconds in result.get('stalled_attempts', [])]
+    cell = '%.1f' % result['seconds']
+    if isinstance(result.get('outcome'), dict) and result['outcome'].get('stalled_shutdown'):
+        cell += ", stalled at OpenClaw's shutdown deadline"
+    if stalled:
+        cell += ' (measured again after a stalled shutdown: %s)' % ', '.join(stalled)
+    return cell
+
+
+def judged(result, target):
+    """The target, or why the ratio says nothing about it: a restart that waited for OpenClaw's shutdown deadline."""
+    if isinstance(result.get('outcome'), dict) and result['outcome'].get('stalled_shutdown'):
+        return 'not judged: %s (the restart stalled at shutdown twice)' % target
+    return target
 
 
 def machine_description():
