@@ -169,9 +169,10 @@ def test_a_restart_that_stalled_at_openclaws_shutdown_deadline_is_measured_again
     seconds = iter([109.5, 25.4])
     setups = []
     monkeypatch.setattr(bench, 'measured', lambda containers, action: {'seconds': next(seconds), 'outcome': action()})
-    result = bench.measured_unstalled(['c'], lambda: setups.append(1), lambda: next(outcomes), 'restart')
-    assert (result['seconds'], result['stalled_attempts'], len(setups)) == (25.4, [109.5], 2)
-    assert bench.seconds_cell(result) == '25.4 (measured again after a stalled shutdown: 109.5)'
+    result = bench.measured_unstalled(['c'], lambda: setups.append(1), lambda: next(outcomes), 'restart',
+                                      pause=lambda seconds: setups.append(seconds))
+    assert (result['seconds'], result['stalled_attempts'], setups) == (25.4, [109.5], [1, 1])
+    assert bench.seconds_cell(result) == '25.4 (measured again after an unusual restart: 109.5)'
 
 
 def test_a_second_stall_is_kept_shown_and_not_judged_against_the_target(monkeypatch):
@@ -179,7 +180,7 @@ def test_a_second_stall_is_kept_shown_and_not_judged_against_the_target(monkeypa
     result = bench.measured_unstalled(['c'], lambda: None, lambda: {'gateway': True, 'stalled_shutdown': True}, 'x')
     assert result['stalled_attempts'] == [110.0]
     assert bench.seconds_cell(result) == ("110.0, stalled at OpenClaw's shutdown deadline "
-                                          "(measured again after a stalled shutdown: 110.0)")
+                                          "(measured again after an unusual restart: 110.0)")
     assert bench.judged(result, '>= 1').startswith('not judged: >= 1')
     assert bench.judged({'seconds': 29.4, 'outcome': {'stalled_shutdown': False}}, '>= 1') == '>= 1'
 
@@ -193,3 +194,16 @@ def test_the_patch_then_restart_row_is_what_the_converge_is_judged_against():
     text = bench.table([{'hosts': 1, 'runs': runs}], 'test machine')
     assert '| (config patch, then restart) / converge | 0.82 | >= 1 |' in text
     assert "| 1 | restart | 109.5, stalled at OpenClaw's shutdown deadline | 0 | 1 |  |" in text
+
+
+def test_a_gateway_started_without_its_channels_is_measured_again_once_the_breaker_window_passed(monkeypatch):
+    # The breaker's line as OpenClaw 2026.9.6 wrote it in a test container's journal (channels suppressed).
+    journal = ('2026-12-03T08:50:34.299+00:00 [gateway] restart-loop breaker tripped: 3 unclean boot(s) within '
+               '300000ms; suppressing channel/provider account auto-start.')
+    outcomes = iter([{'gateway': True, 'stalled_shutdown': bench.shutdown_stalled(journal),
+                      'channels_suppressed': bench.BREAKER_TRIPPED in journal},
+                     {'gateway': True, 'stalled_shutdown': False, 'channels_suppressed': False}])
+    seconds, waits = iter([12.3, 31.5]), []
+    monkeypatch.setattr(bench, 'measured', lambda containers, action: {'seconds': next(seconds), 'outcome': action()})
+    result = bench.measured_unstalled(['c'], lambda: None, lambda: next(outcomes), 'patch_restart', pause=waits.append)
+    assert (result['seconds'], result['stalled_attempts'], waits) == (31.5, [12.3], [bench.BREAKER_WINDOW])
