@@ -252,3 +252,34 @@ def test_a_gateway_that_listened_on_the_file_from_before_is_not_taken_for_the_wa
                                              pause=lambda seconds: None)
     assert (result['seconds'], result['unusual_attempts']) == (29.1, [11.9])
     assert bench.unusual({'config_written_after_restart': True}).startswith('listened on the openclaw.json from before')
+
+
+# Lines of a 1-host converge as `journalctl -u openclaw-gateway -o short-unix` showed them (OpenClaw 2026.9.6).
+CONVERGE_JOURNAL = """\
+1796298642.325607 bench-1 systemd[1]: Stopping openclaw-gateway.service - OpenClaw Gateway (test image)...
+1796298643.605810 bench-1 systemd[1]: Started openclaw-gateway.service - OpenClaw Gateway (test image).
+1796298655.598697 bench-1 openclaw[608]: 2026-12-03T11:50:55.598+00:00 [gateway] loading configuration…
+1796298666.502971 bench-1 openclaw[608]: 2026-12-03T11:51:06.502+00:00 [gateway] http server listening (14 plugins: \
+anthropic, canvas; 10.9s)
+"""
+
+
+def test_a_gateway_start_is_timed_from_systemds_start_to_its_port_listening():
+    assert bench.gateway_boots(CONVERGE_JOURNAL) == [22.9]
+    # A start that never listened in the run is not a boot; nor is a listening line without a start before it.
+    assert bench.gateway_boots(CONVERGE_JOURNAL.splitlines()[3] + '\n' + CONVERGE_JOURNAL.splitlines()[1]) == []
+
+
+def test_the_table_shows_each_runs_gateway_starts_and_the_ratio_beside_them():
+    def run(seconds, boots=()):
+        return {'seconds': seconds, 'node_starts': {'c': 0}, 'peak_mb': {'c': 1}, 'outcome': {},
+                'gateway_boots': {'c': list(boots)}}
+    runs = {'converge': run(37.6, [22.9]), 'idempotent': run(8.7), 'check': run(9.1), 'floor': run(7.2),
+            'naive': run(119.7, [24.0]), 'patch_changed': run(3.2), 'restart': run(23.9, [22.0]),
+            'patch_unchanged': run(5.0), 'patch_restart': run(36.0, [32.2])}
+    text = bench.table([{'hosts': 1, 'runs': runs}], 'test machine')
+    assert '| 1 | converge | 37.6 | 0 | 1 |  | 22.9 |' in text
+    assert '| 1 | idempotent | 8.7 | 0 | 1 |  |  |' in text
+    assert '| (config patch, then restart) / converge | 0.96 | >= 1 |' in text
+    # 3.8 s besides the Gateway's start against 14.7 s.
+    assert '| the same, less the Gateway starts in each | 0.26 |  |' in text
