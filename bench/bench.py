@@ -151,23 +151,37 @@ def cpu_seconds(path, key):
 
 
 def settle(containers, quiet=0.05, window=2.0, limit=180):
-    """Wait until every container is idle (under `quiet` of a core over `window` seconds).
+    """Wait until every container is idle (under `quiet` of a core over `window` seconds) with the same Gateway
+    running at both ends of the window.
 
     A converge or a patch leaves the Gateway restarting or reloading for tens of seconds; a run
-    measured then would be timed against that, not against the machine.
+    measured then would be timed against that, not against the machine. OpenClaw's own restart (after a patch)
+    leaves the unit idle for the seconds systemd waits before starting it again: quiet, but no Gateway.
     """
     counters = [cgroup_cpu_usage_file(container) for container in containers]
     began = time.monotonic()
     while True:
+        gateways = [running_gateway(container) for container in containers]
         before = [cpu_seconds(*counter) for counter in counters]
         time.sleep(window)
         busy = [cpu_seconds(*counter) - first for counter, first in zip(counters, before)]
-        if max(busy) <= quiet * window:
+        steady = all(pid and running_gateway(container) == pid for container, pid in zip(containers, gateways))
+        if max(busy) <= quiet * window and steady:
             return round(time.monotonic() - began, 1)
         if time.monotonic() - began > limit:
-            log('containers still busy after %d s (%s CPU seconds per %.0f s): measuring anyway'
-                % (limit, ', '.join('%.2f' % b for b in busy), window))
+            log('containers still busy after %d s (%s CPU seconds per %.0f s; Gateway %s): measuring anyway'
+                % (limit, ', '.join('%.2f' % b for b in busy), window,
+                   'running' if steady else 'not running or restarted in the window'))
             return round(time.monotonic() - began, 1)
+
+
+def running_gateway(container):
+    """The Gateway unit's main PID while systemd says it runs, else None."""
+    shown = docker_exec(container, ['systemctl', 'show', '-p', 'ActiveState,SubState,MainPID', 'openclaw-gateway'],
+                        check=False).stdout
+    state = dict(line.partition('=')[::2] for line in shown.splitlines())
+    running = state.get('ActiveState') == 'active' and state.get('SubState') == 'running'
+    return state.get('MainPID') if running and state.get('MainPID', '0') != '0' else None
 
 
 class Fleet:

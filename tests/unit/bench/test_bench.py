@@ -283,3 +283,18 @@ def test_the_table_shows_each_runs_gateway_starts_and_the_ratio_beside_them():
     assert '| (config patch, then restart) / converge | 0.96 | >= 1 |' in text
     # 3.8 s besides the Gateway's start against 14.7 s.
     assert '| the same, less the Gateway starts in each | 0.26 |  |' in text
+
+
+def test_settling_waits_through_the_seconds_systemd_waits_before_starting_openclaws_own_restart(monkeypatch):
+    # After a patch OpenClaw restarts its own process: the unit is idle (auto-restart) for seconds, then a new
+    # Gateway starts. Quiet alone would let the next row begin in that gap.
+    shown = iter(['ActiveState=activating\nSubState=auto-restart\nMainPID=0\n']
+                 + ['ActiveState=active\nSubState=running\nMainPID=1321\n'] * 2)
+    monkeypatch.setattr(bench, 'docker_exec', lambda container, argv, user=None, check=True:
+                        subprocess.CompletedProcess(argv, 0, next(shown), ''))
+    monkeypatch.setattr(bench, 'cgroup_cpu_usage_file', lambda container: ('/cpu', None))
+    monkeypatch.setattr(bench, 'cpu_seconds', lambda path, key: 0.0)
+    windows = []
+    monkeypatch.setattr(bench.time, 'sleep', windows.append)
+    bench.settle(['c'])
+    assert windows == [2.0, 2.0]
