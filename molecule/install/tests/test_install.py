@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+import time
 
 import pytest
 
@@ -114,3 +115,21 @@ def test_a_run_that_changes_nothing_starts_no_node(host):
                 if not result.get('skipped') and argv and os.path.basename(str(argv[0])) in ('node', 'openclaw'):
                     started.append('%s: %s' % (name, task['task']['name']))
     assert started == [], 'these tasks started Node: %s' % started
+
+
+def test_the_gateway_comes_back_after_restarting_its_own_process(host):
+    """OpenClaw restarts its own process (a config change that needs it, SIGUSR2) by exiting 0 and leaving the
+    start to the service manager: the unit starts it again (with Restart=on-failure it stayed down)."""
+    def main_pid():
+        return host.run('systemctl show -p MainPID --value openclaw-gateway.service').stdout.strip()
+    before, since = main_pid(), int(time.time())
+    assert host.run('systemctl kill -s SIGUSR2 --kill-whom=main openclaw-gateway.service').rc == 0
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        if main_pid() not in ('0', before) and host.run('ss -Hltn sport = :18789').stdout.strip():
+            break
+        time.sleep(1)
+    journal = host.run('journalctl -u openclaw-gateway --since @%d --no-pager -o cat' % since).stdout
+    assert 'full process restart (supervisor restart)' in journal, journal[-2000:]
+    assert main_pid() not in ('0', before), journal[-2000:]
+    assert host.service('openclaw-gateway').is_running
