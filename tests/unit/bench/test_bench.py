@@ -266,8 +266,19 @@ anthropic, canvas; 10.9s)
 
 def test_a_gateway_start_is_timed_from_systemds_start_to_its_port_listening():
     assert bench.gateway_boots(CONVERGE_JOURNAL) == [22.9]
-    # A start that never listened in the run is not a boot; nor is a listening line without a start before it.
-    assert bench.gateway_boots(CONVERGE_JOURNAL.splitlines()[3] + '\n' + CONVERGE_JOURNAL.splitlines()[1]) == []
+    # A start that has not listened yet is None; a listening line without a start before it is no start.
+    assert bench.gateway_boots(CONVERGE_JOURNAL.splitlines()[3] + '\n' + CONVERGE_JOURNAL.splitlines()[1]) == [None]
+
+
+def test_the_journal_is_read_again_while_the_last_start_has_not_said_it_listens(monkeypatch):
+    # The restart rows end when the port listens, a moment before OpenClaw's line about it is in the journal.
+    lines = CONVERGE_JOURNAL.splitlines()
+    journals = iter(['\n'.join(lines[:3]), '\n'.join(lines[:3]), CONVERGE_JOURNAL])
+    monkeypatch.setattr(bench, 'docker_exec', lambda container, argv, user=None, check=True:
+                        subprocess.CompletedProcess(argv, 0, next(journals), ''))
+    pauses = []
+    assert bench.started_and_listened('c', 1796298640.0, pause=pauses.append) == [22.9]
+    assert pauses == [0.5, 0.5]
 
 
 def test_the_table_shows_each_runs_gateway_starts_and_the_ratio_beside_them():
