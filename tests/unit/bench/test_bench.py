@@ -170,7 +170,7 @@ def test_a_restart_that_stalled_at_openclaws_shutdown_deadline_is_measured_again
     setups = []
     monkeypatch.setattr(bench, 'measured', lambda containers, action: {'seconds': next(seconds), 'outcome': action()})
     result = bench.measured_again_if_unusual(['c'], lambda: setups.append(1), lambda: next(outcomes), 'restart',
-                                      pause=setups.append)
+                                             pause=setups.append)
     assert (result['seconds'], result['unusual_attempts'], setups) == (25.4, [109.5], [1, 1])
     assert bench.seconds_cell(result) == '25.4 (measured again after an unusual restart: 109.5)'
 
