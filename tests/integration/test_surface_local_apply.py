@@ -179,8 +179,9 @@ def test_surface_applies_validates_converges_and_clears_the_audit(version, tmp_p
     else:
         assert config['mcp'] == {'apps': {'enabled': False}, 'servers': {'files': {'command': 'mcp-files'}}}
     # Web search off, so no provider is picked from the environment and installed
-    # at Gateway start; the user's own tools settings survive.
-    assert config['tools'] == dict(live['tools'], web={'search': {'enabled': False}})
+    # at Gateway start, with a bundled provider named so that the Gateway does not
+    # load every plugin to look for one; the user's own tools settings survive.
+    assert config['tools'] == dict(live['tools'], web={'search': {'enabled': False, 'provider': 'ollama'}})
     assert config['channels'] == live['channels']
     assert dict((k, v) for k, v in config['gateway'].items() if k not in ('nodes', 'tools')) == dict(
         (k, v) for k, v in live['gateway'].items() if k not in ('nodes', 'tools'))

@@ -1,5 +1,5 @@
 """Verify the surface role: discovery, browser, hooks, skills and DM scope as the version spells them."""
-from conftest import findings_in
+from conftest import as_openclaw, findings_in
 
 
 def test_discovery_and_sessions(config):
@@ -10,6 +10,14 @@ def test_discovery_and_sessions(config):
 def test_browser_off_as_tool_and_plugin(config):
     assert config['browser']['enabled'] is False
     assert config['plugins']['entries']['browser']['enabled'] is False
+
+
+def test_web_search_off_with_a_bundled_provider_named(host, config):
+    # The provider named keeps the Gateway from loading every plugin to look for one; enabled false keeps search off.
+    assert config['tools']['web']['search'] == {'enabled': False, 'provider': 'ollama'}
+    search = as_openclaw(host, 'openclaw infer web search --query clawfleet --json')
+    assert search.rc != 0
+    assert 'web_search is disabled or no provider is available' in search.stdout + search.stderr
 
 
 def test_hooks_off_at_a_safe_path(config):
