@@ -112,7 +112,10 @@ build_stage() {
 
 molecule_stage() {
   local scenario=$1
-  molecule test -s "$scenario"
+  # Removing a container that holds a whole OpenClaw install took longer than
+  # the Docker API client's default 60 s on a slow machine (measured in the
+  # install scenario's destroy); the docker modules read DOCKER_TIMEOUT.
+  DOCKER_TIMEOUT=${DOCKER_TIMEOUT:-300} molecule test -s "$scenario"
 }
 
 run_stage unit-tests pytest_stage
