@@ -150,14 +150,19 @@ def cpu_seconds(path, key):
     return 0.0
 
 
-def settle(containers, quiet=0.05, window=2.0, limit=180):
+def settle(containers, quiet=0.05, window=2.0, limit=None):
     """Wait until every container is idle (under `quiet` of a core over `window` seconds) with the same Gateway
-    running at both ends of the window.
+    running at both ends of the window; after `limit` seconds (by default 60 per container, at least 180),
+    measure anyway and say so.
 
     A converge or a patch leaves the Gateway restarting or reloading for tens of seconds; a run
     measured then would be timed against that, not against the machine. OpenClaw's own restart (after a patch)
     leaves the unit idle for the seconds systemd waits before starting it again: quiet, but no Gateway.
+    The Gateways of a new fleet start together on the machine's cores: four settled after 91 s, and eight
+    were still starting after 180 s (2 cores), so the limit grows with the fleet.
     """
+    if limit is None:
+        limit = max(180, 60 * len(containers))
     counters = [cgroup_cpu_usage_file(container) for container in containers]
     began = time.monotonic()
     while True:
