@@ -170,13 +170,15 @@ def settle(containers, quiet=0.05, window=2.0, limit=None):
         before = [cpu_seconds(*counter) for counter in counters]
         time.sleep(window)
         busy = [cpu_seconds(*counter) - first for counter, first in zip(counters, before)]
-        steady = all(pid and running_gateway(container) == pid for container, pid in zip(containers, gateways))
-        if max(busy) <= quiet * window and steady:
+        unsteady = [container for container, pid in zip(containers, gateways)
+                    if not (pid and running_gateway(container) == pid)]
+        if max(busy) <= quiet * window and not unsteady:
             return round(time.monotonic() - began, 1)
         if time.monotonic() - began > limit:
             log('containers still busy after %d s (%s CPU seconds per %.0f s; Gateway %s): measuring anyway'
                 % (limit, ', '.join('%.2f' % b for b in busy), window,
-                   'running' if steady else 'not running or restarted in the window'))
+                   'not running or restarted in the window in %s (its journal says why)' % ', '.join(unsteady)
+                   if unsteady else 'running'))
             return round(time.monotonic() - began, 1)
 
 

@@ -326,3 +326,21 @@ def test_settling_gives_a_larger_fleet_longer_before_it_measures_anyway(monkeypa
     assert 180 <= bench.settle(['c']) < 190
     clock = iter(range(0, 10 ** 6, 2))
     assert 480 <= bench.settle(['c%d' % n for n in range(8)]) < 490
+
+
+def test_settling_names_the_hosts_whose_gateway_is_not_running_when_it_measures_anyway(monkeypatch):
+    # Seen with eight hosts: quiet containers, one Gateway stopped for good (OpenClaw's exit 78).
+    shown = {'up': 'ActiveState=active\nSubState=running\nMainPID=7\n',
+             'down': 'ActiveState=failed\nSubState=failed\nMainPID=0\n'}
+    monkeypatch.setattr(bench, 'docker_exec', lambda container, argv, user=None, check=True:
+                        subprocess.CompletedProcess(argv, 0, shown[container], ''))
+    monkeypatch.setattr(bench, 'cgroup_cpu_usage_file', lambda container: ('/cpu', None))
+    monkeypatch.setattr(bench, 'cpu_seconds', lambda path, key: 0.0)
+    clock = iter(range(0, 10 ** 6, 2))
+    monkeypatch.setattr(bench.time, 'monotonic', lambda: float(next(clock)))
+    monkeypatch.setattr(bench.time, 'sleep', lambda seconds: None)
+    logged = []
+    monkeypatch.setattr(bench, 'log', logged.append)
+    bench.settle(['up', 'down'])
+    assert len(logged) == 1
+    assert 'not running or restarted in the window in down (its journal says why)' in logged[0]
