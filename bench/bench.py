@@ -175,7 +175,7 @@ def settle(containers, quiet=0.05, window=2.0, limit=None):
         if max(busy) <= quiet * window and not unsteady:
             return round(time.monotonic() - began, 1)
         if time.monotonic() - began > limit:
-            log('containers still busy after %d s (%s CPU seconds per %.0f s; Gateway %s): measuring anyway'
+            log('containers not settled after %d s (%s CPU seconds per %.0f s; Gateway %s): measuring anyway'
                 % (limit, ', '.join('%.2f' % b for b in busy), window,
                    'not running or restarted in the window in %s (its journal says why)' % ', '.join(unsteady)
                    if unsteady else 'running'))
