@@ -311,36 +311,39 @@ def test_settling_waits_through_the_seconds_systemd_waits_before_starting_opencl
     assert windows == [2.0, 2.0]
 
 
-def test_settling_gives_a_larger_fleet_longer_before_it_measures_anyway(monkeypatch):
-    # Eight Gateways starting together on two cores were still busy after 180 s; a run measured then is timed
-    # against their starts. One container keeps the 180 s it had; eight get 480 s.
-    monkeypatch.setattr(bench, 'docker_exec', lambda container, argv, user=None, check=True:
-                        subprocess.CompletedProcess(argv, 0, 'ActiveState=active\nSubState=running\nMainPID=7\n', ''))
-    monkeypatch.setattr(bench, 'cgroup_cpu_usage_file', lambda container: ('/cpu', None))
-    busy = iter(range(10 ** 6))
-    monkeypatch.setattr(bench, 'cpu_seconds', lambda path, key: float(next(busy)))
-    clock = iter(range(0, 10 ** 6, 2))
-    monkeypatch.setattr(bench.time, 'monotonic', lambda: float(next(clock)))
-    monkeypatch.setattr(bench.time, 'sleep', lambda seconds: None)
-    monkeypatch.setattr(bench, 'log', lambda message: None)
-    assert 180 <= bench.settle(['c']) < 190
-    clock = iter(range(0, 10 ** 6, 2))
-    assert 480 <= bench.settle(['c%d' % n for n in range(8)]) < 490
-
-
-def test_settling_names_the_hosts_whose_gateway_is_not_running_when_it_measures_anyway(monkeypatch):
-    # Seen with eight hosts: quiet containers, one Gateway stopped for good (OpenClaw's exit 78).
-    shown = {'up': 'ActiveState=active\nSubState=running\nMainPID=7\n',
-             'down': 'ActiveState=failed\nSubState=failed\nMainPID=0\n'}
+def fake_fleet(monkeypatch, shown, cpu_seconds):
+    """settle() on containers whose ``systemctl show`` prints ``shown[container]`` and whose CPU counter reads
+    ``cpu_seconds()``, with a clock that moves 2 s per reading and no real sleep; returns what it logs."""
     monkeypatch.setattr(bench, 'docker_exec', lambda container, argv, user=None, check=True:
                         subprocess.CompletedProcess(argv, 0, shown[container], ''))
     monkeypatch.setattr(bench, 'cgroup_cpu_usage_file', lambda container: ('/cpu', None))
-    monkeypatch.setattr(bench, 'cpu_seconds', lambda path, key: 0.0)
+    monkeypatch.setattr(bench, 'cpu_seconds', lambda path, key: cpu_seconds())
     clock = iter(range(0, 10 ** 6, 2))
     monkeypatch.setattr(bench.time, 'monotonic', lambda: float(next(clock)))
     monkeypatch.setattr(bench.time, 'sleep', lambda seconds: None)
     logged = []
     monkeypatch.setattr(bench, 'log', logged.append)
+    return logged
+
+
+RUNNING = 'ActiveState=active\nSubState=running\nMainPID=7\n'
+
+
+def test_settling_gives_a_larger_fleet_longer_before_it_measures_anyway(monkeypatch):
+    # Eight Gateways starting together on two cores were still busy after 180 s; a run measured then is timed
+    # against their starts. One container keeps the 180 s it had; eight get 480 s.
+    eight = ['c%d' % n for n in range(8)]
+    busy = iter(range(10 ** 6))
+    fake_fleet(monkeypatch, dict.fromkeys(eight, RUNNING), lambda: float(next(busy)))
+    assert 180 <= bench.settle(eight[:1]) < 190
+    fake_fleet(monkeypatch, dict.fromkeys(eight, RUNNING), lambda: float(next(busy)))
+    assert 480 <= bench.settle(eight) < 490
+
+
+def test_settling_names_the_hosts_whose_gateway_is_not_running_when_it_measures_anyway(monkeypatch):
+    # Seen with eight hosts: quiet containers, one Gateway stopped for good (OpenClaw's exit 78).
+    logged = fake_fleet(monkeypatch, {'up': RUNNING, 'down': 'ActiveState=failed\nSubState=failed\nMainPID=0\n'},
+                        lambda: 0.0)
     bench.settle(['up', 'down'])
     assert len(logged) == 1
     assert 'not running or restarted in the window in down (its journal says why)' in logged[0]
