@@ -138,6 +138,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes
+from ansible_collections.clawfleet.openclaw.plugins.module_utils import systemd
 
 SHOW_PROPERTIES = ('LoadState', 'UnitFileState', 'ActiveState', 'NeedDaemonReload')
 CRON_DAEMONS = ('/usr/sbin/cron', '/usr/sbin/crond')
@@ -190,13 +191,8 @@ def systemctl(module, *args):
 
 
 def timer_state(module, timer):
-    out = systemctl(module, 'show', '--property=' + ','.join(SHOW_PROPERTIES), timer)
-    state = dict.fromkeys(SHOW_PROPERTIES, '')
-    for line in out.splitlines():
-        key, sep, value = line.partition('=')
-        if sep and key in state:
-            state[key] = value.strip()
-    return state
+    return systemd.parse_show(systemctl(module, 'show', '--property=' + ','.join(SHOW_PROPERTIES), timer),
+                              SHOW_PROPERTIES)
 
 
 def main():

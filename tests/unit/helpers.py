@@ -34,6 +34,7 @@ from ansible.module_utils.testing import patch_module_args
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
 CLI = os.path.join(FIXTURES, 'cli')
 PROC = os.path.join(FIXTURES, 'proc')
+SYSTEMD = os.path.join(FIXTURES, 'systemd')
 
 
 # --------------------------------------------------------------------------
@@ -43,6 +44,12 @@ PROC = os.path.join(FIXTURES, 'proc')
 def recording(version, name):
     """One recorded OpenClaw CLI run: ``fixtures/cli/<version>/<name>.json`` (rc, stdout, stderr)."""
     with open(os.path.join(CLI, version, name + '.json')) as handle:
+        return json.load(handle)
+
+
+def systemd_recording(name):
+    """One recorded systemctl call: ``fixtures/systemd/<name>.json`` (cmd, rc, stdout, stderr)."""
+    with open(os.path.join(SYSTEMD, name + '.json')) as handle:
         return json.load(handle)
 
 

@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
-import json
 import os
 import stat
 
@@ -25,7 +24,6 @@ from ansible_collections.clawfleet.openclaw.tests.unit import helpers
 
 pytestmark = pytest.mark.usefixtures('fresh_warnings')
 
-SYSTEMD = os.path.join(helpers.FIXTURES, 'systemd')
 TIMER = 'openclaw-backup.timer'
 PROGRAM = '#!/usr/bin/env python3\nprint("backup")\n'
 SERVICE = '[Service]\nType=oneshot\nExecStart=/usr/bin/python3 /opt/clawfleet/openclaw-backup.py run\n'
@@ -33,8 +31,7 @@ TIMER_TEXT = '[Timer]\nOnCalendar=*-*-* 03:15:00\n'
 
 
 def recording(name):
-    with open(os.path.join(SYSTEMD, name + '.json')) as handle:
-        return json.load(handle)
+    return helpers.systemd_recording(name)
 
 
 class Root(object):
