@@ -67,7 +67,24 @@ options:
       - Reading which sockets a process holds needs the same user as that process, or root. When the
         unit's processes cannot be read, the owner is not judged (RV(held_by_service) is null) and
         the check is the same as without O(service).
+      - While it waits for the port (O(wait_timeout)), the module asks systemd every few seconds how the
+        unit is (C(systemctl show)). When the unit is V(inactive) or V(failed) at two queries in a row (its
+        process ended and nothing in systemd will start it again), the module stops waiting and fails,
+        saying how the process ended. For the Gateway this names exit status 78, which OpenClaw uses when
+        it refuses to start until C(openclaw doctor --fix) has run, instead of waiting out O(wait_timeout)
+        for a unit that has stopped. A unit waiting out its C(RestartSec) is V(activating) and is waited
+        for. When systemd cannot be asked, the module waits as without this.
     type: str
+  service_scope:
+    description:
+      - Whether O(service) is a unit of the system manager (V(system)) or of the user's own manager
+        (V(user), a user unit kept running by lingering; C(systemctl --user), with C(XDG_RUNTIME_DIR)
+        set to C(/run/user/UID) when the login did not set it).
+      - Only used to ask systemd how the unit is while waiting; the cgroup test of who holds the port
+        works for both.
+    type: str
+    choices: [system, user]
+    default: system
 attributes:
   check_mode:
     support: full
@@ -107,6 +124,16 @@ EXAMPLES = r'''
     service: openclaw-gateway
   become: true
   become_user: openclaw
+
+- name: The same for a Gateway that runs as a user unit of its own user
+  clawfleet.openclaw.listen_check:
+    port: 18789
+    wait_timeout: 120
+    expect: listening
+    service: openclaw-gateway
+    service_scope: user
+  become: true
+  become_user: claw
 
 - name: Nothing may listen on the old port any more
   clawfleet.openclaw.listen_check:
@@ -191,14 +218,44 @@ holders:
       type: bool
   sample:
     - {address: 127.0.0.1, family: ipv4, pid: 812, name: openclaw-gateway, uid: 1000, service: true}
+service_state:
+  description:
+    - What systemd said of O(service) the last time the module asked, while it waited for the port;
+      null when it did not wait (the port was open at once) or systemd could not be asked.
+    - The properties of C(systemctl show) as systemd names them.
+  returned: when O(service) is set
+  type: dict
+  contains:
+    LoadState:
+      description: V(loaded) for a unit systemd knows; V(not-found) otherwise.
+      type: str
+    ActiveState:
+      description: V(active), V(activating) (starting, or waiting to restart), V(deactivating), V(inactive) or V(failed).
+      type: str
+    SubState:
+      description: The unit type's own state, e.g. V(running), V(auto-restart), V(failed), V(dead).
+      type: str
+    Result:
+      description: How the unit's last run ended, e.g. V(success), V(exit-code), V(signal).
+      type: str
+    ExecMainCode:
+      description: How the main process ended, as C(waitid(2)) says it - V(1) exited, V(2) killed, V(3) dumped core; V(0) while it runs.
+      type: str
+    ExecMainStatus:
+      description: The main process's exit status, or the signal that killed it.
+      type: str
+  sample: {LoadState: loaded, ActiveState: failed, SubState: failed, Result: exit-code, ExecMainCode: '1', ExecMainStatus: '78'}
 '''
 
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.clawfleet.openclaw.plugins.module_utils import listen
+from ansible_collections.clawfleet.openclaw.plugins.module_utils import listen, systemd
 
 POLL_INTERVAL = 1.0
+# How often systemd is asked about the service while the module waits: a systemctl call costs a few
+# milliseconds, and a unit that has stopped for good stays so.
+SERVICE_POLL_INTERVAL = 3.0
 
 
 def read_sockets(module, port):
@@ -212,6 +269,37 @@ def read_sockets(module, port):
     return sockets, listen.unique_listeners(sockets)
 
 
+class ServiceWatch(object):
+    """Asks systemd how the service is, at most every SERVICE_POLL_INTERVAL seconds, while the module waits."""
+
+    def __init__(self, module, unit, scope):
+        self.module = module
+        self.unit = unit
+        self.scope = scope
+        self.state = None
+        self.asked_at = None
+        self.stopped_in_a_row = 0
+
+    def stopped(self, now):
+        """Whether systemd has said at two queries in a row that the unit is down and will stay down.
+
+        Two, because another program's ``systemctl restart`` passes through ``inactive`` on its way.
+        """
+        if self.asked_at is not None and now - self.asked_at < SERVICE_POLL_INTERVAL:
+            return False
+        self.asked_at = now
+        self.state = systemd.query(self.module, self.unit, scope=self.scope)[0]
+        self.stopped_in_a_row = self.stopped_in_a_row + 1 if systemd.stopped_for_good(self.state) else 0
+        return self.stopped_in_a_row >= 2
+
+    def message(self, port, waited, wait_timeout):
+        logs = 'journalctl %s-u %s' % ('--user ' if self.scope == 'user' else '', self.unit)
+        return ('Nothing listens on port %d: %s stopped and systemd will not start it again (ActiveState=%s, '
+                'Result=%s); %s. Stopped waiting after %d s of up to %d s. Check its logs (%s), fix the cause '
+                'and start it again.' % (port, self.unit, self.state['ActiveState'], self.state['Result'],
+                                         systemd.describe_end(self.state), waited, wait_timeout, logs))
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -220,6 +308,7 @@ def main():
             wait_timeout=dict(type='int', default=0),
             expect=dict(type='str', choices=['listening', 'absent', 'any'], default='any'),
             service=dict(type='str'),
+            service_scope=dict(type='str', choices=['system', 'user'], default='system'),
         ),
         supports_check_mode=True,
     )
@@ -238,10 +327,18 @@ def main():
     def waiting_done(found):
         return not found if expect == 'absent' else bool(found)
 
+    watch = None
+    if service is not None and expect != 'absent':
+        watch = ServiceWatch(module, listen.unit_name(service), module.params['service_scope'])
+    service_stopped = False
     sockets, found = read_sockets(module, port)
     if wait_timeout > 0 and not waiting_done(found):
-        deadline = time.time() + wait_timeout
+        started = time.time()
+        deadline = started + wait_timeout
         while True:
+            if watch is not None and watch.stopped(time.time()):
+                service_stopped = True
+                break
             remaining = deadline - time.time()
             if remaining <= 0:
                 break
@@ -268,6 +365,7 @@ def main():
         result['held_by_service'] = (not held['others']) if known else None
         result['holders'] = ([dict(entry, service=True) for entry in held['by_unit']]
                              + [dict(entry, service=False) for entry in held['others']]) if known else []
+        result['service_state'] = watch.state if watch is not None else None
 
     problems = []
     if exposed:
@@ -280,7 +378,9 @@ def main():
              'Port %d is held by %s, not by %s: the service cannot listen there while that program holds it.')
             % (port, others, listen.unit_name(service))
             + ' Stop that program, or give the service another port (for the Gateway: openclaw_gateway_port).')
-    if not found and (wait_timeout > 0 and expect != 'absent'):
+    if not found and service_stopped:
+        problems.append(watch.message(port, time.time() - started, wait_timeout))
+    elif not found and (wait_timeout > 0 and expect != 'absent'):
         problems.append(
             'Nothing listens on port %d after waiting %d s. The service did not start or listens on '
             'another port: check its logs (for the Gateway: journalctl -u openclaw-gateway, or '

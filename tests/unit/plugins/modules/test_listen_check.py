@@ -12,6 +12,7 @@ import os
 
 import pytest
 
+from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.clawfleet.openclaw.plugins.module_utils import listen
 from ansible_collections.clawfleet.openclaw.plugins.modules import listen_check
@@ -194,6 +195,7 @@ def test_unreadable_service_falls_back_to_any_listener(own_listener, capsys, mon
 
 
 def test_service_waits_while_nothing_listens(capsys, monkeypatch):
+    RecordedSystemctl(monkeypatch, ['running'])  # started, not listening yet
     result = run_module({'port': 18789, 'expect': 'listening', 'wait_timeout': 3, 'service': 'openclaw-gateway'},
                         ['empty'], capsys, monkeypatch)
     assert result['failed'] is True
@@ -206,3 +208,124 @@ def test_empty_service_name_is_refused(capsys):
     result = helpers.run_module(listen_check, {'port': 18789, 'service': ' '}, capsys)
     assert result['failed'] is True
     assert 'service must name a systemd unit' in result['msg']
+
+
+# --------------------------------------------------------------------------
+# service: what systemd says of the unit while the module waits
+# (systemctl answers recorded from the real Gateway's unit: fixtures/systemd/gateway_*.json)
+# --------------------------------------------------------------------------
+
+
+class RecordedSystemctl(object):
+    """Answers each ``systemctl show`` with the next recorded state (the last one again once they run out)."""
+
+    def __init__(self, monkeypatch, states, binary='/bin/systemctl'):
+        self.states = list(states)
+        self.calls = []
+        monkeypatch.setattr(basic.AnsibleModule, 'run_command', self.run_command)
+        monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda module, name, *a, **k: binary)
+
+    def run_command(self, args, **kwargs):
+        assert isinstance(args, list) and kwargs['check_rc'] is False
+        self.calls.append((args, kwargs.get('environ_update')))
+        rec = helpers.systemd_recording('gateway_' + self.states[min(len(self.calls), len(self.states)) - 1])
+        return rec['rc'], rec['stdout'], rec['stderr']
+
+
+def gateway_holds_the_port(monkeypatch):
+    """The recorded sockets count as the unit's (their owner is judged against the live /proc otherwise)."""
+    def holders(sockets, unit, proc='/proc'):
+        return {'known': True, 'unit_pids': [4242], 'others': [],
+                'by_unit': [{'address': sock['address'], 'family': sock['family'], 'uid': sock['uid'], 'pid': 4242,
+                             'name': 'openclaw-gateway'} for sock in sockets]}
+    monkeypatch.setattr(listen, 'holders', holders)
+
+
+SHOW_GATEWAY = ['/bin/systemctl', 'show',
+                '--property=LoadState,ActiveState,SubState,Result,ExecMainCode,ExecMainStatus',
+                'openclaw-gateway.service']
+
+
+def test_a_gateway_that_exited_78_ends_the_wait_and_is_named(capsys, monkeypatch):
+    systemctl = RecordedSystemctl(monkeypatch, ['exit_78'])
+    result = run_module({'port': 18789, 'expect': 'listening', 'wait_timeout': 120, 'service': 'openclaw-gateway'},
+                        ['empty'], capsys, monkeypatch)
+    assert result['failed'] is True
+    # Asked at once and again SERVICE_POLL_INTERVAL later: failed both times, so the wait ends there.
+    assert [call[0] for call in systemctl.calls] == [SHOW_GATEWAY, SHOW_GATEWAY]
+    assert result['_clock'].slept == pytest.approx(listen_check.SERVICE_POLL_INTERVAL)
+    assert result['service_state'] == {'LoadState': 'loaded', 'ActiveState': 'failed', 'SubState': 'failed',
+                                       'Result': 'exit-code', 'ExecMainCode': '1', 'ExecMainStatus': '78'}
+    for text in ('Nothing listens on port 18789: openclaw-gateway.service stopped and systemd will not start it '
+                 'again (ActiveState=failed, Result=exit-code)', 'its main process exited with status 78',
+                 'openclaw doctor --fix', 'Stopped waiting after 3 s of up to 120 s',
+                 'journalctl -u openclaw-gateway.service'):
+        assert text in result['msg']
+    assert 'after waiting 120 s' not in result['msg']
+
+
+def test_a_gateway_waiting_to_restart_is_waited_for(capsys, monkeypatch):
+    # Killed, systemd restarts it after RestartSec (activating / auto-restart), then it listens.
+    systemctl = RecordedSystemctl(monkeypatch, ['auto_restart', 'auto_restart', 'running'])
+    gateway_holds_the_port(monkeypatch)
+    result = run_module({'port': 18789, 'expect': 'listening', 'wait_timeout': 120, 'service': 'openclaw-gateway'},
+                        ['empty'] * 8 + ['loopback'], capsys, monkeypatch)
+    assert result.get('failed') is not True, result
+    assert result['listening'] is True
+    assert result['_clock'].slept == pytest.approx(8.0)
+    # One question per SERVICE_POLL_INTERVAL, not one per read of the socket tables.
+    assert len(systemctl.calls) == 3
+    assert result['service_state']['ActiveState'] == 'active'
+
+
+def test_a_restart_by_someone_else_is_not_taken_for_a_stop(capsys, monkeypatch):
+    # inactive once (between the stop and the start of another program's restart), then starting again.
+    systemctl = RecordedSystemctl(monkeypatch, ['stopped', 'running'])
+    gateway_holds_the_port(monkeypatch)
+    result = run_module({'port': 18789, 'expect': 'listening', 'wait_timeout': 10, 'service': 'openclaw-gateway'},
+                        ['empty'] * 7 + ['loopback'], capsys, monkeypatch)
+    assert result.get('failed') is not True, result
+    assert len(systemctl.calls) == 3
+
+
+@pytest.mark.parametrize('state', ['not_found', 'user_no_bus'])
+def test_a_unit_systemd_does_not_know_or_cannot_say_is_waited_for_to_the_end(state, capsys, monkeypatch):
+    RecordedSystemctl(monkeypatch, [state])
+    result = run_module({'port': 18789, 'expect': 'listening', 'wait_timeout': 10, 'service': 'openclaw-gateway'},
+                        ['empty'], capsys, monkeypatch)
+    assert result['failed'] is True
+    assert result['_clock'].slept == pytest.approx(10.0)
+    assert 'Nothing listens on port 18789 after waiting 10 s' in result['msg']
+    assert result['service_state'] == ({'LoadState': 'not-found', 'ActiveState': 'inactive', 'SubState': 'dead',
+                                        'Result': 'success', 'ExecMainCode': '0', 'ExecMainStatus': '0'}
+                                       if state == 'not_found' else None)
+
+
+def test_a_user_unit_is_asked_of_the_users_own_manager(capsys, monkeypatch):
+    monkeypatch.delenv('XDG_RUNTIME_DIR', raising=False)
+    systemctl = RecordedSystemctl(monkeypatch, ['exit_78'])
+    result = run_module({'port': 18789, 'expect': 'listening', 'wait_timeout': 60, 'service': 'openclaw-gateway',
+                         'service_scope': 'user'}, ['empty'], capsys, monkeypatch)
+    assert result['failed'] is True
+    args, environ = systemctl.calls[0]
+    assert args == SHOW_GATEWAY[:1] + ['--user'] + SHOW_GATEWAY[1:]
+    assert environ == {'XDG_RUNTIME_DIR': '/run/user/%d' % os.getuid()}
+    assert 'journalctl --user -u openclaw-gateway.service' in result['msg']
+
+
+def test_without_systemctl_it_waits_as_before(capsys, monkeypatch):
+    systemctl = RecordedSystemctl(monkeypatch, ['exit_78'], binary=None)
+    result = run_module({'port': 18789, 'expect': 'listening', 'wait_timeout': 5, 'service': 'openclaw-gateway'},
+                        ['empty'], capsys, monkeypatch)
+    assert systemctl.calls == []
+    assert result['_clock'].slept == pytest.approx(5.0)
+    assert result['service_state'] is None
+
+
+def test_an_open_port_asks_systemd_nothing(capsys, monkeypatch):
+    systemctl = RecordedSystemctl(monkeypatch, ['exit_78'])
+    gateway_holds_the_port(monkeypatch)
+    result = run_module({'port': 18789, 'expect': 'listening', 'wait_timeout': 120, 'service': 'openclaw-gateway'},
+                        ['loopback'], capsys, monkeypatch)
+    assert systemctl.calls == []
+    assert result['service_state'] is None
