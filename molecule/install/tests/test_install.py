@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+import refusing_gateway
+
 testinfra_hosts = ['install-bare']
 
 STATE = '/home/openclaw/.openclaw'
@@ -133,3 +135,9 @@ def test_the_gateway_comes_back_after_restarting_its_own_process(host):
     assert 'full process restart (supervisor restart)' in journal, journal[-2000:]
     assert main_pid() not in ('0', before), journal[-2000:]
     assert host.service('openclaw-gateway').is_running
+
+
+def test_a_gateway_that_refuses_to_start_ends_the_health_wait_and_is_named(host):
+    refusing_gateway.check_the_wait_ends_when_the_gateway_refuses_to_start(
+        host, 'install-bare', 'openclaw', STATE + '/openclaw.json',
+        lambda args: host.run('systemctl %s' % args), 'system')

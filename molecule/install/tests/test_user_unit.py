@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+import refusing_gateway
+
 testinfra_hosts = ['install-user']
 
 USER = 'claw'
@@ -88,3 +90,9 @@ def test_node_came_from_the_checked_tarball_with_its_own_npm(host):
     assert host.run('/usr/local/bin/npm --version').stdout.strip() == '11.21.2'
     version = host.run('runuser -u %s -- /usr/local/bin/openclaw --version' % USER)
     assert version.rc == 0 and '2026.9.6' in version.stdout, version.stdout + version.stderr
+
+
+def test_a_gateway_that_refuses_to_start_ends_the_health_wait_and_is_named(host):
+    refusing_gateway.check_the_wait_ends_when_the_gateway_refuses_to_start(
+        host, 'install-user', USER, STATE + '/openclaw.json',
+        lambda args: user_systemctl(host, 'systemctl --user %s' % args), 'user')
