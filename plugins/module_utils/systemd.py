@@ -33,12 +33,6 @@ def parse_show(text, properties):
     return state
 
 
-def show_command(binary, unit, properties, scope='system'):
-    """The argument list of ``systemctl show`` for ``unit`` in the system manager or the user's own."""
-    return [binary] + (['--user'] if scope == 'user' else []) + [
-        'show', '--property=' + ','.join(properties), unit]
-
-
 def user_environment():
     """What ``systemctl --user`` needs to find the user's manager when the login did not set it."""
     if os.environ.get('XDG_RUNTIME_DIR'):
@@ -47,16 +41,14 @@ def user_environment():
 
 
 def query(module, unit, properties=SERVICE_STATE_PROPERTIES, scope='system'):
-    """``(state, error)``: the unit's properties, or None and why systemd could not be asked."""
+    """The unit's properties from the system manager or the user's own, or None when systemd cannot be asked."""
     binary = module.get_bin_path('systemctl')
     if not binary:
-        return None, 'systemctl was not found'
-    rc, out, err = module.run_command(show_command(binary, unit, properties, scope),
-                                      environ_update=user_environment() if scope == 'user' else None,
-                                      check_rc=False)
-    if rc != 0:
-        return None, (err or out).strip() or 'systemctl show exited %d' % rc
-    return parse_show(out, properties), ''
+        return None
+    command = [binary] + (['--user'] if scope == 'user' else []) + ['show', '--property=' + ','.join(properties), unit]
+    rc, out, _err = module.run_command(command, environ_update=user_environment() if scope == 'user' else None,
+                                       check_rc=False)
+    return parse_show(out, properties) if rc == 0 else None
 
 
 def stopped_for_good(state):

@@ -288,7 +288,7 @@ class ServiceWatch(object):
         if self.asked_at is not None and now - self.asked_at < SERVICE_POLL_INTERVAL:
             return False
         self.asked_at = now
-        self.state = systemd.query(self.module, self.unit, scope=self.scope)[0]
+        self.state = systemd.query(self.module, self.unit, scope=self.scope)
         self.stopped_in_a_row = self.stopped_in_a_row + 1 if systemd.stopped_for_good(self.state) else 0
         return self.stopped_in_a_row >= 2
 
