@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+import compile_cache
 import refusing_gateway
 
 testinfra_hosts = ['install-bare']
@@ -135,6 +136,12 @@ def test_the_gateway_comes_back_after_restarting_its_own_process(host):
     assert 'full process restart (supervisor restart)' in journal, journal[-2000:]
     assert main_pid() not in ('0', before), journal[-2000:]
     assert host.service('openclaw-gateway').is_running
+
+
+def test_the_gateway_keeps_its_compile_cache_across_starts(host):
+    compile_cache.check_the_gateway_keeps_its_compile_cache(
+        host, '/var/cache/openclaw-gateway/node-compile-cache', 'openclaw',
+        lambda: host.run('systemctl restart openclaw-gateway.service'))
 
 
 def test_a_gateway_that_refuses_to_start_ends_the_health_wait_and_is_named(host):

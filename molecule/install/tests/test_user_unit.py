@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+import compile_cache
 import refusing_gateway
 
 testinfra_hosts = ['install-user']
@@ -90,6 +91,12 @@ def test_node_came_from_the_checked_tarball_with_its_own_npm(host):
     assert host.run('/usr/local/bin/npm --version').stdout.strip() == '11.21.2'
     version = host.run('runuser -u %s -- /usr/local/bin/openclaw --version' % USER)
     assert version.rc == 0 and '2026.9.6' in version.stdout, version.stdout + version.stderr
+
+
+def test_the_gateway_keeps_its_compile_cache_across_starts(host):
+    compile_cache.check_the_gateway_keeps_its_compile_cache(
+        host, '/home/%s/.cache/openclaw-gateway/node-compile-cache' % USER, USER,
+        lambda: user_systemctl(host, 'systemctl --user restart openclaw-gateway.service'))
 
 
 def test_a_gateway_that_refuses_to_start_ends_the_health_wait_and_is_named(host):
