@@ -13,5 +13,7 @@ def check_the_gateway_keeps_its_compile_cache(host, cache_folder, owner, restart
         if host.run('ss -Hltn sport = :18789').stdout.strip():
             break
         host.run('sleep 1')
+    else:
+        raise AssertionError('the Gateway did not listen within 180 s of its restart')
     listed = host.run('find %s -type f -user %s -size +0' % (cache_folder, owner))
     assert listed.rc == 0 and len(listed.stdout.split()) >= 10, listed.stdout + listed.stderr
