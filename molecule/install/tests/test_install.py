@@ -140,8 +140,8 @@ def test_the_gateway_comes_back_after_restarting_its_own_process(host):
 
 def test_the_gateway_keeps_its_compile_cache_across_starts(host):
     compile_cache.check_the_gateway_keeps_its_compile_cache(
-        host, '/var/cache/openclaw-gateway/node-compile-cache', 'openclaw',
-        lambda: host.run('systemctl restart openclaw-gateway.service'))
+        host, 'install-bare', 'openclaw', '/var/cache/openclaw-gateway/node-compile-cache',
+        lambda args: host.run('systemctl %s' % args), 'system')
 
 
 def test_a_gateway_that_refuses_to_start_ends_the_health_wait_and_is_named(host):

@@ -95,8 +95,8 @@ def test_node_came_from_the_checked_tarball_with_its_own_npm(host):
 
 def test_the_gateway_keeps_its_compile_cache_across_starts(host):
     compile_cache.check_the_gateway_keeps_its_compile_cache(
-        host, '/home/%s/.cache/openclaw-gateway/node-compile-cache' % USER, USER,
-        lambda: user_systemctl(host, 'systemctl --user restart openclaw-gateway.service'))
+        host, 'install-user', USER, '/home/%s/.cache/openclaw-gateway/node-compile-cache' % USER,
+        lambda args: user_systemctl(host, 'systemctl --user %s' % args), 'user')
 
 
 def test_a_gateway_that_refuses_to_start_ends_the_health_wait_and_is_named(host):
