@@ -17,3 +17,12 @@ def check_the_gateway_keeps_its_compile_cache(host, hostname, user, cache_folder
     assert run.returncode == 0, 'the Gateway did not listen within 180 s of its restart: ' + run.stdout + run.stderr
     listed = host.run('find %s -type f -user %s -size +0' % (cache_folder, user))
     assert listed.rc == 0 and len(listed.stdout.split()) >= 10, listed.stdout + listed.stderr
+
+
+def check_an_upgrade_leaves_only_the_running_version_cached(host, cache_folder, version):
+    """OpenClaw keys its compile cache by version (``openclaw/<version>/<install marker>``): after the upgrade
+    from 2026.6.5, whose Gateway ran under this unit since the converge, only the running version's folder is
+    left."""
+    listed = host.run('ls -1 %s/openclaw' % cache_folder)
+    assert listed.rc == 0, listed.stderr
+    assert listed.stdout.split() == [version], listed.stdout

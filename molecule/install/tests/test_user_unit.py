@@ -99,6 +99,11 @@ def test_the_gateway_keeps_its_compile_cache_across_starts(host):
         lambda args: user_systemctl(host, 'systemctl --user %s' % args), 'user')
 
 
+def test_an_upgrade_drops_the_compile_cache_of_the_version_before(host):
+    compile_cache.check_an_upgrade_leaves_only_the_running_version_cached(
+        host, '/home/%s/.cache/openclaw-gateway/node-compile-cache' % USER, '2026.9.6')
+
+
 def test_a_gateway_that_refuses_to_start_ends_the_health_wait_and_is_named(host):
     refusing_gateway.check_the_wait_ends_when_the_gateway_refuses_to_start(
         host, 'install-user', USER, STATE + '/openclaw.json',
