@@ -150,7 +150,7 @@ def cpu_seconds(path, key):
     return 0.0
 
 
-def settle(containers, quiet=0.05, window=2.0, limit=None, gateway_age=60.0):
+def settle(containers, quiet=0.05, window=2.0, limit=None):
     """Wait until every container is idle (under `quiet` of a core over `window` seconds) with the same Gateway
     running at both ends of the window; after `limit` seconds (by default 60 per container, at least 180),
     measure anyway and say so.
@@ -160,53 +160,35 @@ def settle(containers, quiet=0.05, window=2.0, limit=None, gateway_age=60.0):
     leaves the unit idle for the seconds systemd waits before starting it again: quiet, but no Gateway.
     The Gateways of a new fleet start together on the machine's cores: four settled after 91 s, and eight
     were still starting after 180 s (2 cores), so the limit grows with the fleet.
-    A Gateway is also not idle in its first minute in a way two quiet seconds can see: OpenClaw reads its session
-    store in child processes about 40 s after it starts (five such children fell into a 24 s idempotent run of
-    four hosts right after their converge, none into the check run after it), so each Gateway must have run for
-    ``gateway_age`` seconds.
     """
     if limit is None:
         limit = max(180, 60 * len(containers))
     counters = [cgroup_cpu_usage_file(container) for container in containers]
     began = time.monotonic()
     while True:
-        states = [gateway_state(container) for container in containers]
+        gateways = [running_gateway(container) for container in containers]
         before = [cpu_seconds(*counter) for counter in counters]
         time.sleep(window)
         busy = [cpu_seconds(*counter) - first for counter, first in zip(counters, before)]
-        unsteady = [container for container, (pid, _started) in zip(containers, states)
+        unsteady = [container for container, pid in zip(containers, gateways)
                     if not (pid and running_gateway(container) == pid)]
-        now = time.monotonic()
-        young = [container for container, (_pid, started) in zip(containers, states)
-                 if started is not None and now - started < gateway_age]
-        if max(busy) <= quiet * window and not unsteady and not young:
-            return round(now - began, 1)
+        if max(busy) <= quiet * window and not unsteady:
+            return round(time.monotonic() - began, 1)
         if time.monotonic() - began > limit:
             log('containers not settled after %d s (%s CPU seconds per %.0f s; Gateway %s): measuring anyway'
                 % (limit, ', '.join('%.2f' % b for b in busy), window,
                    'not running or restarted in the window in %s (its journal says why)' % ', '.join(unsteady)
-                   if unsteady else 'started less than %.0f s before in %s' % (gateway_age, ', '.join(young))
-                   if young else 'running'))
+                   if unsteady else 'running'))
             return round(time.monotonic() - began, 1)
 
 
 def running_gateway(container):
     """The Gateway unit's main PID while systemd says it runs, else None."""
-    return gateway_state(container)[0]
-
-
-def gateway_state(container):
-    """(main PID, when it started on this machine's monotonic clock) of the running Gateway unit; (None, None) when
-    it does not run, and None for when systemd does not say. The containers share the machine's kernel and so
-    its monotonic clock, which systemd's ``...Monotonic`` timestamps count in microseconds."""
-    shown = docker_exec(container, ['systemctl', 'show', '-p', 'ActiveState,SubState,MainPID,'
-                                    'ExecMainStartTimestampMonotonic', 'openclaw-gateway'], check=False).stdout
+    shown = docker_exec(container, ['systemctl', 'show', '-p', 'ActiveState,SubState,MainPID', 'openclaw-gateway'],
+                        check=False).stdout
     state = dict(line.partition('=')[::2] for line in shown.splitlines())
     running = state.get('ActiveState') == 'active' and state.get('SubState') == 'running'
-    if not running or state.get('MainPID', '0') == '0':
-        return None, None
-    started = int(state.get('ExecMainStartTimestampMonotonic') or 0)
-    return state['MainPID'], started / 1e6 if started else None
+    return state.get('MainPID') if running and state.get('MainPID', '0') != '0' else None
 
 
 class Fleet:
