@@ -91,6 +91,14 @@ options:
         (C(TOKEN), C(SECRET), C(PASSWORD), C(API_KEY), ...) and any value of 16 characters or more
         are also masked wherever OpenClaw's own output would repeat them.
     type: path
+  environment_file_required:
+    description:
+      - Whether a missing O(environment_file) fails the module. With V(false) the audit runs without it when
+        the file does not exist (a host whose keys are all files, or not moved out yet) and
+        RV(environment_file_used) says so; a file that exists but cannot be read still fails.
+      - Spares a separate look for the file before the audit, a round trip to the host.
+    type: bool
+    default: true
 attributes:
   check_mode:
     support: partial
@@ -123,6 +131,7 @@ EXAMPLES = r'''
   clawfleet.openclaw.openclaw_audit:
     home: /home/openclaw
     environment_file: /home/openclaw/.openclaw/gateway.env
+    environment_file_required: false
     mode: gate
     fail_on: warn
 
@@ -145,6 +154,12 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+environment_file_used:
+  description: Whether the variables of O(environment_file) were put in the CLI's environment (false when none was
+    given, or when it did not exist and O(environment_file_required=false)).
+  returned: always
+  type: bool
+  sample: true
 version:
   description: Installed OpenClaw version (from its C(package.json)), or null when it cannot be read.
   returned: always
@@ -282,6 +297,7 @@ duration:
   sample: 5.36
 '''
 
+import errno
 import json
 import os
 import re
@@ -348,11 +364,14 @@ def parse_environment_file(text):
     return variables, bad
 
 
-def load_environment_file(module, path):
+def load_environment_file(module, path, required=True):
+    """The file's variables, or None when it does not exist and is not required."""
     try:
         with open(path) as handle:
             text = handle.read()
     except (IOError, OSError) as exc:
+        if exc.errno == errno.ENOENT and not required:
+            return None
         module.fail_json(msg='Cannot read environment_file %s: %s' % (path, exc.strerror or exc),
                          changed=False)
     variables, bad = parse_environment_file(text)
@@ -439,6 +458,7 @@ def main():
             run_in_check_mode=dict(type='bool', default=False),
             timeout=dict(type='int', default=DEFAULT_TIMEOUT),
             environment_file=dict(type='path'),
+            environment_file_required=dict(type='bool', default=True),
             **host_argument_spec()
         ),
         supports_check_mode=True,
@@ -448,9 +468,12 @@ def main():
     if params['timeout'] <= 0:
         module.fail_json(msg='timeout must be a positive number of seconds.', changed=False)
 
-    environment = {}
+    environment = None
     if params['environment_file']:
-        environment = load_environment_file(module, params['environment_file'])
+        environment = load_environment_file(module, params['environment_file'],
+                                            params['environment_file_required'])
+    environment_file_used = environment is not None
+    environment = environment or {}
 
     cli = OpenClawCLI(module, binary=params['openclaw_bin'], home=params['home'],
                       config_path=params['config_path'], state_dir=params['state_dir'],
@@ -489,6 +512,7 @@ def main():
         exit_code=None,
         status='',
         duration=0.0,
+        environment_file_used=environment_file_used,
     )
 
     suppressions = read_suppressions(module, config_path) if kind == 'security' else 0

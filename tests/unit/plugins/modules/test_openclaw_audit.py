@@ -316,6 +316,37 @@ def test_missing_environment_file_fails(tmp_path, monkeypatch, capsys):
     assert host.calls == []
 
 
+def test_missing_optional_environment_file_audits_without_it(tmp_path, monkeypatch, capsys):
+    host = Host(tmp_path, monkeypatch, '2026.9.6', ('2026.9.6', 'security-audit-hardened'), PLAIN_CONFIG)
+    result = run_module(host, host.args(environment_file=str(tmp_path / 'nope.env'),
+                                        environment_file_required=False), capsys)
+    assert result['passed'] is True
+    assert result['environment_file_used'] is False
+    assert len(host.calls) == 1
+    assert 'OPENCLAW_GATEWAY_TOKEN' not in host.calls[0]['kwargs']['environ_update']
+
+
+def test_optional_environment_file_is_used_when_present(tmp_path, monkeypatch, capsys):
+    env_file = tmp_path / 'gateway.env'
+    env_file.write_text('OPENCLAW_GATEWAY_TOKEN=%s\n' % GATEWAY_TOKEN)
+    host = Host(tmp_path, monkeypatch, '2026.9.6', ('2026.9.6', 'security-audit-hardened'), PLAIN_CONFIG)
+    result = run_module(host, host.args(environment_file=str(env_file), environment_file_required=False), capsys)
+    assert result['environment_file_used'] is True
+    assert host.calls[0]['kwargs']['environ_update']['OPENCLAW_GATEWAY_TOKEN'] == GATEWAY_TOKEN
+    assert GATEWAY_TOKEN not in result['_raw']
+
+
+def test_optional_environment_file_that_cannot_be_read_fails(tmp_path, monkeypatch, capsys):
+    # A folder where the file should be: it exists, so it is not "missing" and the audit does not run blind.
+    (tmp_path / 'gateway.env').mkdir()
+    host = Host(tmp_path, monkeypatch, '2026.9.6', ('2026.9.6', 'security-audit-hardened'), PLAIN_CONFIG)
+    result = run_module(host, host.args(environment_file=str(tmp_path / 'gateway.env'),
+                                        environment_file_required=False), capsys)
+    assert result['failed'] is True
+    assert 'Cannot read environment_file' in result['msg']
+    assert host.calls == []
+
+
 def test_config_path_and_state_dir_are_passed(tmp_path, monkeypatch, capsys):
     host = Host(tmp_path, monkeypatch, '2026.9.6', ('2026.9.6', 'security-audit-hardened-suppressed'), None)
     state = tmp_path / 'state'
