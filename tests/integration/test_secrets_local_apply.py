@@ -92,6 +92,11 @@ def mode_of(path):
 def test_keys_move_out_of_the_config_and_never_show(version, tmp_path):
     home = make_home(tmp_path, version)
     state = home / '.openclaw'
+    # The Gateway's copy of the last file it started well on (0600, as OpenClaw writes it) still holds the keys
+    # while it starts on the new file, when the scan runs: not a finding.
+    last_good = state / 'openclaw.json.last-good'
+    last_good.write_text((state / 'openclaw.json').read_text())
+    os.chmod(last_good, 0o600)
     before = helpers.snapshot(str(state))
 
     check, output = run_role(home, version, check=True)
@@ -101,10 +106,12 @@ def test_keys_move_out_of_the_config_and_never_show(version, tmp_path):
     assert_no_secret(output)
     # The scan reports the keys still in clear in the live file without failing a check run.
     assert '%s/openclaw.json:' % state in output, output
+    assert '%s:' % last_good not in output, output
 
     first, output = run_role(home, version)
     assert first.returncode == 0, output
     assert_no_secret(output)
+    assert '%s:' % last_good not in output, output
     assert 'anthropic api key is 80 days old and due for rotation within 10 days' in output, output
 
     config = json.loads((state / 'openclaw.json').read_text())
